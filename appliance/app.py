@@ -1,0 +1,74 @@
+"""The FastAPI application: health, sessions and signalling; resources live in its lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from appliance import __version__
+from appliance.discovery import Advertisement
+from appliance.engine import Engine
+from appliance.errors import ApplianceError, ScenarioError
+from appliance.sessions.manager import SessionManager
+from appliance.sessions.routes import router as sessions_router
+from appliance.settings import Settings
+from appliance.web.install import install, open_records
+
+
+def _status(exc: ApplianceError) -> int:
+    if isinstance(exc, ScenarioError):
+        return 404 if exc.code == "scenario_unknown" else 422
+    return int(getattr(exc, "status", 500))
+
+
+def create_app(
+    settings: Settings, engine: Engine, *, advertise: bool = True, tls_fingerprint: str = ""
+) -> FastAPI:
+    """Build the app around a started engine; app-level resources live in its lifespan."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            data = settings.resolve(settings.appliance.data_dir)
+            records = await stack.enter_async_context(open_records(settings))
+            app.state.records = records
+            sessions = await stack.enter_async_context(
+                SessionManager(engine, data / "sessions", records)
+            )
+            app.state.sessions = sessions
+            if advertise:
+                ad = await stack.enter_async_context(
+                    Advertisement(settings, tls_fingerprint=tls_fingerprint, capacity=sessions.free)
+                )
+                sessions.on_capacity(ad.update_capacity)
+                app.state.advertisement = ad
+            yield
+
+    app = FastAPI(title="CodeBlu appliance", version=__version__, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.include_router(sessions_router)
+    install(app, settings)
+
+    @app.exception_handler(ApplianceError)
+    async def appliance_error(request: Request, exc: ApplianceError) -> JSONResponse:
+        return JSONResponse({"detail": exc.message, "code": exc.code}, status_code=_status(exc))
+
+    @app.get("/healthz")
+    async def healthz() -> JSONResponse:
+        """Each model stage's state; 200 when all are ready, 503 otherwise."""
+        stages = {k: {"state": v.state, "detail": v.detail} for k, v in engine.health().items()}
+        ok = all(v["state"] == "ready" for v in stages.values())
+        body = {
+            "status": "ok" if ok else "degraded",
+            "version": __version__,
+            "room": settings.appliance.room,
+            "profile": settings.appliance.profile,
+            "stages": stages,
+        }
+        return JSONResponse(body, status_code=200 if ok else 503)
+
+    return app

@@ -1,0 +1,118 @@
+"""Outbound audio track: 20 ms frames paced by timestamp, queued speech or silence, instant flush."""
+
+from __future__ import annotations
+
+import asyncio
+import fractions
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
+from av import AudioFrame
+
+from appliance.audio.frames import Int16PCM
+
+RATE = 48_000
+FRAME = 960  # 20 ms at 48 kHz
+_TIME_BASE = fractions.Fraction(1, RATE)
+Callback = Callable[[], None]
+
+
+@dataclass
+class _Clip:
+    pcm: Int16PCM
+    pos: int
+    on_start: Callback | None
+    on_end: Callback | None
+
+
+class PacedAudioTrack(MediaStreamTrack):
+    """Plays queued clips in order; silence when idle. Only the clips are buffered, so a flush
+    silences the voice from the next 20 ms frame on."""
+
+    kind = "audio"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._clips: deque[_Clip] = deque()
+        self._start: float | None = None
+        self._ts = 0
+        self._silence = np.zeros(FRAME, dtype=np.int16)
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self.frames_sent = 0
+        self.late_frames = 0  # frames produced after their due time (pacing underruns)
+
+    @property
+    def speaking(self) -> bool:
+        """Whether speech is queued or playing."""
+        return bool(self._clips)
+
+    @property
+    def queued_s(self) -> float:
+        """Seconds of speech left to play."""
+        return sum(len(c.pcm) - c.pos for c in self._clips) / RATE
+
+    def play(
+        self, pcm: Int16PCM, *, on_start: Callback | None = None, on_end: Callback | None = None
+    ) -> None:
+        """Queue 48 kHz mono int16 speech; ``on_start``/``on_end`` fire as its first/last frame goes out."""
+        if len(pcm):
+            self._clips.append(_Clip(pcm, 0, on_start, on_end))
+            self._idle.clear()
+
+    async def wait_idle(self) -> None:
+        """Return once everything queued has been played (or flushed)."""
+        await self._idle.wait()
+
+    def flush(self) -> float:
+        """Drop all queued speech now; return the seconds dropped."""
+        dropped = self.queued_s
+        self._clips.clear()
+        self._idle.set()
+        return dropped
+
+    def _next_samples(self) -> Int16PCM:
+        out = np.zeros(FRAME, dtype=np.int16)
+        filled = 0
+        while filled < FRAME and self._clips:
+            clip = self._clips[0]
+            if clip.pos == 0 and clip.on_start:
+                clip.on_start()
+            take = min(FRAME - filled, len(clip.pcm) - clip.pos)
+            out[filled : filled + take] = clip.pcm[clip.pos : clip.pos + take]
+            clip.pos += take
+            filled += take
+            if clip.pos >= len(clip.pcm):
+                self._clips.popleft()
+                if clip.on_end:
+                    clip.on_end()
+                if not self._clips:
+                    self._idle.set()
+        return out if filled else self._silence
+
+    async def recv(self) -> AudioFrame:
+        """The next 20 ms frame, released at its due time."""
+        if self.readyState != "live":
+            raise MediaStreamError
+        now = time.monotonic()
+        if self._start is None:
+            self._start = now
+        else:
+            self._ts += FRAME
+            wait = self._start + self._ts / RATE - now
+            if wait > 0:
+                await asyncio.sleep(wait)
+            elif wait < -0.020:
+                self.late_frames += 1
+        samples = self._next_samples()
+        frame = AudioFrame(format="s16", layout="mono", samples=FRAME)
+        frame.planes[0].update(samples.tobytes())
+        frame.sample_rate = RATE
+        frame.pts = self._ts
+        frame.time_base = _TIME_BASE
+        self.frames_sent += 1
+        return frame

@@ -1,0 +1,116 @@
+"""The dialogue of one session: officer turns → analysis → persona state → who replies, and how."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from appliance.persona.engine import PersonaEngine
+from appliance.persona.prompt import Message
+from appliance.persona.reply_filter import ReplyFilter
+from appliance.persona.scenario import Scenario
+from appliance.persona.state import PersonaState
+from appliance.persona.voice import VoiceParams
+from appliance.review.utterance_analysis import UtteranceAnalysis, UtteranceAnalyzer
+
+
+@dataclass(frozen=True)
+class ReplyPlan:
+    """One character's next reply: the prompt, the filter for its text and its voice."""
+
+    speaker: str
+    messages: list[Message]
+    lines: ReplyFilter
+    voice: VoiceParams
+
+
+@dataclass
+class Conversation:
+    """Transcript and persona of one session, in the transcript-JSON shape of DESIGN.md."""
+
+    scenario: Scenario
+    analyzer: UtteranceAnalyzer
+    session_id: str
+    officer: dict[str, str]
+    started_at: str = field(
+        default_factory=lambda: datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    )
+    turns: list[dict[str, Any]] = field(default_factory=list)
+    timings: list[dict[str, Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.persona = PersonaEngine(self.scenario)
+        self._last_acts: frozenset[str] = frozenset()
+        self._last_text = ""
+
+    def officer_turn(
+        self,
+        text: str,
+        *,
+        start: float,
+        end: float,
+        features: dict[str, float] | None = None,
+        interrupted: bool = False,
+    ) -> tuple[UtteranceAnalysis, PersonaState]:
+        """Record what the officer said and move the persona (blocking: runs the analyzer)."""
+        analysis = self.analyzer.analyze(text, subject_name=self.scenario.subject.name)
+        turn: dict[str, Any] = {
+            "speaker": "officer",
+            "start": round(start, 3),
+            "end": round(end, 3),
+            "text": text,
+        }
+        if features:
+            turn["features"] = features
+        if interrupted:
+            turn["interrupted"] = True
+        self.turns.append(turn)
+        self._last_acts, self._last_text = analysis.acts, text
+        state = self.persona.officer_turn(
+            analysis.acts, t=end, features=features, interrupted=interrupted
+        )
+        return analysis, state
+
+    def reply_plans(self) -> Iterator[ReplyPlan]:
+        """Who answers the last officer turn, in order, each with prompt, filter and voice.
+
+        Lazy: each plan's prompt is built when it is reached, so a character who speaks second
+        hears what the first one said (record it with ``character_turn`` before moving on).
+        """
+        for speaker in self.persona.responders(self._last_text, self._last_acts):
+            yield ReplyPlan(
+                speaker=speaker,
+                messages=self.persona.messages_for_reply(self.turns, speaker=speaker),
+                lines=self.persona.reply_filter(speaker),
+                voice=self.persona.voice_for(speaker),
+            )
+
+    def character_turn(
+        self, speaker: str, text: str, *, start: float, end: float, interrupted: bool = False
+    ) -> None:
+        """Record what a character said (only what was actually played)."""
+        turn: dict[str, Any] = {
+            "speaker": speaker,
+            "start": round(start, 3),
+            "end": round(end, 3),
+            "text": text,
+        }
+        if interrupted:
+            turn["interrupted"] = True
+        self.turns.append(turn)
+
+    def transcript(self) -> dict[str, Any]:
+        """The transcript JSON of the session so far."""
+        return {
+            "session_id": self.session_id,
+            "scenario_id": self.scenario.id,
+            "officer": dict(self.officer),
+            "subject": {"name": self.scenario.subject.name},
+            "started_at": self.started_at,
+            "turns": list(self.turns),
+            "state_timeline": list(self.persona.state_timeline),
+            "events": list(self.persona.events),
+            "timings": list(self.timings),
+        }

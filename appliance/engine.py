@@ -1,0 +1,136 @@
+"""The shared model stages of one appliance: VAD, ASR, LLM (server + client) and TTS."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Literal
+
+from appliance.audio.vad import SileroVAD
+from appliance.errors import ApplianceError
+from appliance.inference.asr import WhisperASR
+from appliance.inference.executor import ModelThread
+from appliance.inference.llm_client import LLMClient
+from appliance.inference.llm_server import LLMServer
+from appliance.inference.models import ModelPaths, resolve_models
+from appliance.inference.tts import PiperTTS
+from appliance.review.utterance_analysis import UtteranceAnalyzer
+from appliance.settings import Settings
+
+log = logging.getLogger(__name__)
+StageState = Literal["loading", "ready", "failed", "restarting", "stopped"]
+
+
+@dataclass(frozen=True)
+class StageHealth:
+    """State of one model stage for ``/healthz`` and ``doctor``."""
+
+    state: str
+    detail: str = ""
+
+
+class Engine:
+    """Loads every model stage in ``start()`` and closes them in ``close()``; shared by sessions."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.paths: ModelPaths | None = None
+        self.vad: SileroVAD | None = None
+        self.asr: WhisperASR | None = None
+        self.tts: PiperTTS | None = None
+        self.llm_server: LLMServer | None = None
+        self.llm: LLMClient | None = None
+        self.analyzer: UtteranceAnalyzer | None = None
+        self.vad_thread = ModelThread("vad")
+        self.analysis_thread = ModelThread("analysis")
+        self._errors: dict[str, str] = {}
+
+    async def __aenter__(self) -> Engine:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, et: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    async def start(self) -> None:
+        """Resolve and load all models; raise the first stage error with its message."""
+        s = self.settings
+        self.paths = paths = await asyncio.to_thread(resolve_models, s)
+        self.vad = SileroVAD(paths.vad_onnx)
+        self.asr = WhisperASR(
+            paths.asr_dir,
+            device=s.models.asr_device,
+            compute_type=s.models.asr_compute_type,
+            threads=s.models.asr_threads,
+            beam_size=s.models.asr_beam_size,
+            fit_window_margin_s=s.models.asr_window_margin_s or None,
+        )
+        self.tts = PiperTTS(paths.tts_onnx, paths.tts_config, use_cuda=s.models.tts_cuda)
+        log_dir = s.resolve(s.appliance.data_dir) / "logs"
+        log_dir.mkdir(parents=True, exist_ok=True)
+        self.llm_server = LLMServer(s.llm, paths.llm_gguf, log_dir / "llm-server.log")
+        self.llm = LLMClient(
+            self.llm_server.base_url,
+            s.llm.served_name,
+            max_tokens=s.llm.max_tokens,
+            temperature=s.llm.temperature,
+            seed=s.llm.seed,
+            timeout_s=s.llm.request_timeout_s,
+        )
+        results = await asyncio.gather(
+            self._load("asr", self.asr.start()),
+            self._load("tts", self.tts.start()),
+            self._load("llm", self.llm_server.start()),
+            self._load("analysis", self._load_analyzer()),
+            return_exceptions=True,
+        )
+        for r in results:
+            if isinstance(r, BaseException):
+                raise r
+
+    async def _load(self, stage: str, coro: object) -> None:
+        try:
+            await coro  # type: ignore[misc]
+        except ApplianceError as exc:
+            self._errors[stage] = exc.message
+            raise
+
+    async def _load_analyzer(self) -> None:
+        self.analyzer = await self.analysis_thread.call(UtteranceAnalyzer.load)
+
+    def health(self) -> dict[str, StageHealth]:
+        """Each stage's state."""
+
+        def loaded(stage: str, ok: bool) -> StageHealth:
+            if stage in self._errors:
+                return StageHealth("failed", self._errors[stage])
+            return StageHealth("ready" if ok else "loading")
+
+        llm = self.llm_server
+        return {
+            "vad": loaded("vad", self.vad is not None),
+            "asr": loaded("asr", self.asr is not None and self.asr.ready),
+            "llm": StageHealth(llm.state, llm.detail) if llm else StageHealth("loading"),
+            "tts": loaded("tts", self.tts is not None and self.tts.ready),
+            "analysis": loaded("analysis", self.analyzer is not None),
+        }
+
+    @property
+    def log_dir(self) -> Path:
+        """Where child-process logs go."""
+        return self.settings.resolve(self.settings.appliance.data_dir) / "logs"
+
+    async def close(self) -> None:
+        """Stop the LLM server and release the model threads."""
+        if self.llm is not None:
+            await self.llm.aclose()
+        if self.llm_server is not None:
+            await self.llm_server.stop()
+        for stage in (self.asr, self.tts, self.vad_thread, self.analysis_thread):
+            if stage is not None:
+                await asyncio.to_thread(stage.close)

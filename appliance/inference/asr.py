@@ -1,0 +1,156 @@
+"""Speech recognition with faster-whisper (CTranslate2), entirely inside its own thread."""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from appliance.audio.frames import SAMPLE_RATE, FloatPCM
+from appliance.errors import ASRError, ModelError
+from appliance.inference.executor import ModelThread
+
+# Words officers say on these calls, to bias decoding toward them.
+DOMAIN_PROMPT = "Officer on a crisis call. Sir, ma'am, I'm here to help. Are you safe?"
+FRAMES_PER_S = 100  # Whisper's log-Mel frames per second (hop of 160 samples at 16 kHz)
+FULL_WINDOW_FRAMES = 3000  # the 30 s window Whisper was trained on
+FULL_WINDOW_S = FULL_WINDOW_FRAMES / FRAMES_PER_S
+MAX_TOKENS_PER_S = 8.0  # fast speech is about 4 words (5 tokens) a second
+MAX_WORDS_PER_S = 5.0
+LOOP_COMPRESSION_RATIO = 2.4  # faster-whisper's threshold for a repetitive (looping) decode
+
+
+@dataclass(frozen=True)
+class Transcription:
+    """The text of one utterance."""
+
+    text: str
+    audio_s: float
+    no_speech_prob: float
+
+
+def plausible(text: str, audio_s: float) -> bool:
+    """Whether a transcript could have been spoken in ``audio_s`` (no decoding loop)."""
+    if len(text.split()) > MAX_WORDS_PER_S * audio_s + 3:
+        return False
+    raw = text.encode()
+    return len(raw) < 24 or len(raw) / len(zlib.compress(raw)) <= LOOP_COMPRESSION_RATIO
+
+
+class WhisperASR:
+    """A CTranslate2 Whisper model; ``transcribe`` is safe to call from many sessions."""
+
+    def __init__(
+        self,
+        model_dir: Path,
+        *,
+        device: str = "cpu",
+        compute_type: str = "int8",
+        threads: int = 2,
+        beam_size: int = 1,
+        fit_window_margin_s: float | None = None,
+    ) -> None:
+        self._dir, self._device, self._compute = model_dir, device, compute_type
+        self._threads, self._beam = threads, beam_size
+        # None: always encode Whisper's full 30 s window (padded), as faster-whisper does. A number:
+        # encode only the utterance plus this much padding (encoder cost grows with the window).
+        self._fit_margin = fit_window_margin_s
+        self._thread = ModelThread("asr")
+        self._model: object | None = None
+
+    async def start(self) -> None:
+        """Load the model."""
+        await self._thread.call(self._load)
+
+    def _load(self) -> None:
+        from faster_whisper import WhisperModel
+
+        try:
+            self._model = WhisperModel(
+                str(self._dir),
+                device=self._device,
+                compute_type=self._compute,
+                cpu_threads=self._threads,
+                local_files_only=True,
+            )
+        except Exception as exc:  # CTranslate2 raises RuntimeError/ValueError variants
+            raise ModelError(f"cannot load Whisper from {self._dir}: {exc}") from None
+
+    @property
+    def ready(self) -> bool:
+        """Whether the model is loaded."""
+        return self._model is not None
+
+    async def transcribe(self, samples: FloatPCM) -> Transcription:
+        """Transcribe 16 kHz mono audio."""
+        return await self._thread.call(self.transcribe_sync, samples)
+
+    def transcribe_sync(self, samples: FloatPCM) -> Transcription:
+        """Blocking transcription; drains the segment generator here, not on the event loop."""
+        from faster_whisper import WhisperModel
+
+        if not isinstance(self._model, WhisperModel):
+            raise ASRError("ASR is not started")
+        audio_s = len(samples) / SAMPLE_RATE
+        if self._fit_margin is not None and audio_s + self._fit_margin < FULL_WINDOW_S:
+            fitted = self._transcribe_fitted(self._model, samples)
+            if plausible(fitted.text, audio_s):
+                return fitted
+            # A cut window sometimes loops ("what's your name what's your name …"): redo it whole.
+        try:
+            segments, _info = self._model.transcribe(
+                samples,
+                language="en",
+                beam_size=self._beam,
+                condition_on_previous_text=False,
+                without_timestamps=True,
+                vad_filter=False,
+                initial_prompt=DOMAIN_PROMPT,
+            )
+            parts = list(segments)
+        except Exception as exc:
+            raise ASRError(f"speech recognition failed: {exc}") from None
+        text = " ".join(s.text.strip() for s in parts).strip()
+        no_speech = min((s.no_speech_prob for s in parts), default=1.0)
+        return Transcription(text, audio_s, no_speech)
+
+    def _transcribe_fitted(self, model: object, samples: FloatPCM) -> Transcription:
+        """One pass over an encoder window cut to the utterance, its output capped by its length."""
+        from faster_whisper import WhisperModel
+        from faster_whisper.tokenizer import Tokenizer
+
+        assert isinstance(model, WhisperModel) and self._fit_margin is not None
+        audio_s = len(samples) / SAMPLE_RATE
+        try:
+            features = model.feature_extractor(samples)
+            frames = min(FULL_WINDOW_FRAMES, round((audio_s + self._fit_margin) * FRAMES_PER_S))
+            window = np.zeros((features.shape[0], frames), dtype=np.float32)
+            used = min(frames, features.shape[1])
+            window[:, :used] = features[:, :used]
+            multilingual = model.model.is_multilingual
+            tokenizer = Tokenizer(model.hf_tokenizer, multilingual, "transcribe", "en")
+            prompt = model.get_prompt(
+                tokenizer, tokenizer.encode(" " + DOMAIN_PROMPT), without_timestamps=True
+            )
+            # A loop is cut short: no one says more than MAX_TOKENS_PER_S tokens a second.
+            limit = min(model.max_length, len(prompt) + round(MAX_TOKENS_PER_S * audio_s) + 8)
+            result = model.model.generate(
+                model.encode(window),
+                [prompt],
+                beam_size=self._beam,
+                max_length=limit,
+                return_no_speech_prob=True,
+                suppress_blank=True,
+                suppress_tokens=[-1],
+            )[0]
+            tokens = [t for t in result.sequences_ids[0] if t < tokenizer.eot]
+            text = tokenizer.decode(tokens).strip()
+        except Exception as exc:
+            raise ASRError(f"speech recognition failed: {exc}") from None
+        return Transcription(text, audio_s, float(result.no_speech_prob))
+
+    def close(self) -> None:
+        """Release the model thread."""
+        self._thread.close()

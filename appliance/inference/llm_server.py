@@ -1,0 +1,220 @@
+"""Supervise the LLM server as a child process (llama.cpp or `vllm serve`), or use an external URL."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ctypes
+import logging
+import signal
+import socket
+import sys
+import time
+from pathlib import Path
+from types import TracebackType
+from typing import Literal
+
+import httpx
+
+from appliance.errors import LLMError
+from appliance.settings import LLMSection
+
+log = logging.getLogger(__name__)
+_PR_SET_PDEATHSIG = 1
+State = Literal["stopped", "starting", "ready", "restarting", "failed"]
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: ask Linux to end it if the appliance dies without cleaning up."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def port_is_free(host: str, port: int) -> bool:
+    """Whether a TCP port can be bound on ``host``."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as servers do: TIME_WAIT is fine
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def server_command(cfg: LLMSection, model: Path | None) -> list[str]:
+    """The command line that serves ``model`` under ``cfg``."""
+    if cfg.mode == "llama_cpp":
+        if model is None:
+            raise LLMError("llm.model: no GGUF file for the llama.cpp server")
+        return [
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            str(model),
+            "--model_alias",
+            cfg.served_name,
+            "--host",
+            cfg.host,
+            "--port",
+            str(cfg.port),
+            "--n_ctx",
+            str(cfg.context_tokens),
+            "--n_threads",
+            str(cfg.threads),
+            "--n_threads_batch",
+            str(cfg.threads),
+            *cfg.extra_args,
+        ]
+    if cfg.mode == "vllm":
+        return [
+            "vllm",
+            "serve",
+            cfg.model,
+            "--served-model-name",
+            cfg.served_name,
+            "--host",
+            cfg.host,
+            "--port",
+            str(cfg.port),
+            "--max-model-len",
+            str(cfg.context_tokens),
+            *cfg.extra_args,
+        ]
+    raise LLMError(f"llm.mode {cfg.mode!r} has no server to supervise")
+
+
+class LLMServer:
+    """Async context manager: start the server, wait until healthy, restart it if it dies."""
+
+    def __init__(self, cfg: LLMSection, model: Path | None, log_path: Path | None = None) -> None:
+        self._cfg = cfg
+        self._model = model
+        self._log_path = log_path
+        self._proc: asyncio.subprocess.Process | None = None
+        self._monitor: asyncio.Task[None] | None = None
+        self._closing = False
+        self.restarts = 0
+        self.state: State = "stopped"
+        self.detail = ""
+        if cfg.mode == "external":
+            assert cfg.url is not None
+            self.base_url = cfg.url.rstrip("/")
+        else:
+            self.base_url = f"http://{cfg.host}:{cfg.port}/v1"
+
+    @property
+    def supervised(self) -> bool:
+        """Whether this appliance runs the server itself."""
+        return self._cfg.mode != "external"
+
+    @property
+    def pid(self) -> int | None:
+        """The child's process id, when running."""
+        return self._proc.pid if self._proc else None
+
+    async def __aenter__(self) -> LLMServer:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, et: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.stop()
+
+    async def start(self) -> None:
+        """Start (or check) the server; raise ``LLMError`` naming the cause if it cannot serve."""
+        self.state = "starting"
+        if not self.supervised:
+            await self._wait_healthy(None)
+            self.state = "ready"
+            return
+        await self._launch()
+        self._monitor = asyncio.create_task(self._watch(), name="llm-server-monitor")
+
+    async def _launch(self) -> None:
+        if not port_is_free(self._cfg.host, self._cfg.port):
+            self.state, self.detail = "failed", f"port {self._cfg.port} in use"
+            raise LLMError(
+                f"llm.port {self._cfg.port} on {self._cfg.host} is already in use "
+                "(stop what holds it or set llm.port)"
+            )
+        cmd = server_command(self._cfg, self._model)
+        out = self._log_path.open("ab") if self._log_path else asyncio.subprocess.DEVNULL
+        try:
+            self._proc = await asyncio.create_subprocess_exec(
+                *cmd,
+                stdout=out,
+                stderr=asyncio.subprocess.STDOUT,
+                start_new_session=True,
+                preexec_fn=_die_with_parent,
+            )
+        except FileNotFoundError:
+            self.state = "failed"
+            raise LLMError(f"cannot start the LLM server: {cmd[0]!r} not found") from None
+        finally:
+            if self._log_path and not isinstance(out, int):
+                out.close()
+        await self._wait_healthy(self._proc)
+        self.state, self.detail = "ready", f"pid {self._proc.pid}"
+        log.info("LLM server ready", extra={"pid": self._proc.pid, "url": self.base_url})
+
+    async def _wait_healthy(self, proc: asyncio.subprocess.Process | None) -> None:
+        deadline = time.monotonic() + self._cfg.startup_timeout_s
+        async with httpx.AsyncClient(timeout=2.0) as http:
+            while time.monotonic() < deadline:
+                if proc is not None and proc.returncode is not None:
+                    self.state = "failed"
+                    raise LLMError(
+                        f"LLM server exited with status {proc.returncode} while starting"
+                        + (f" (see {self._log_path})" if self._log_path else "")
+                    )
+                with contextlib.suppress(httpx.HTTPError):
+                    if (await http.get(f"{self.base_url}/models")).status_code == 200:
+                        return
+                await asyncio.sleep(0.25)
+        self.state = "failed"
+        await self._kill()
+        raise LLMError(
+            f"LLM server at {self.base_url} not healthy after {self._cfg.startup_timeout_s:.0f} s"
+        )
+
+    async def _watch(self) -> None:
+        """Restart the child when it dies, up to ``max_restarts`` times."""
+        while not self._closing:
+            assert self._proc is not None
+            code = await self._proc.wait()
+            if self._closing:
+                return
+            log.warning("LLM server exited", extra={"status": code})
+            if self.restarts >= self._cfg.max_restarts:
+                self.state, self.detail = "failed", f"exited with {code}; restart limit reached"
+                return
+            self.restarts += 1
+            self.state = "restarting"
+            try:
+                await self._launch()
+            except LLMError as exc:
+                self.state, self.detail = "failed", exc.message
+                return
+
+    async def _kill(self) -> None:
+        proc = self._proc
+        if proc is None or proc.returncode is not None:
+            return
+        proc.terminate()
+        try:
+            await asyncio.wait_for(proc.wait(), 10.0)
+        except TimeoutError:
+            proc.kill()
+            await proc.wait()
+
+    async def stop(self) -> None:
+        """Stop supervising and end the child process."""
+        self._closing = True
+        if self._monitor is not None:
+            self._monitor.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._monitor
+        await self._kill()
+        self.state = "stopped"

@@ -1,0 +1,112 @@
+"""Piper text-to-speech: one sentence at a time, int16 PCM with its sample rate."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from appliance.audio.frames import Int16PCM, float_to_int16, int16_to_float, resample
+from appliance.errors import ModelError, TTSError
+from appliance.inference.executor import ModelThread
+
+
+class VoiceStyle(Protocol):
+    """How a line is voiced (persona stage or character); see ``appliance.persona.voice``."""
+
+    length_scale: float
+    noise_scale: float
+    noise_w_scale: float
+    volume: float
+    pitch_semitones: float
+
+
+@dataclass(frozen=True)
+class NeutralStyle:
+    """The voice as the model speaks by default."""
+
+    length_scale: float = 1.0
+    noise_scale: float = 0.667
+    noise_w_scale: float = 0.8
+    volume: float = 1.0
+    pitch_semitones: float = 0.0
+
+
+@dataclass(frozen=True)
+class Speech:
+    """Synthesized mono audio."""
+
+    pcm: Int16PCM
+    sample_rate: int
+
+    @property
+    def duration_s(self) -> float:
+        """Length in seconds."""
+        return len(self.pcm) / self.sample_rate
+
+
+class PiperTTS:
+    """The Piper voice, loaded in ``start()`` and run in its own thread."""
+
+    def __init__(self, model: Path, config: Path, *, use_cuda: bool = False) -> None:
+        self._model, self._config, self._cuda = model, config, use_cuda
+        self._thread = ModelThread("tts")
+        self._voice: object | None = None
+        self.sample_rate = 0
+
+    async def start(self) -> None:
+        """Load the voice."""
+        await self._thread.call(self._load)
+
+    def _load(self) -> None:
+        from piper import PiperVoice
+
+        try:
+            voice = PiperVoice.load(self._model, self._config, use_cuda=self._cuda)
+        except Exception as exc:  # onnxruntime / json errors of many kinds
+            raise ModelError(f"cannot load Piper voice {self._model}: {exc}") from None
+        self._voice = voice
+        self.sample_rate = int(voice.config.sample_rate)
+
+    @property
+    def ready(self) -> bool:
+        """Whether the voice is loaded."""
+        return self._voice is not None
+
+    async def synthesize(self, text: str, style: VoiceStyle | None = None) -> Speech:
+        """Speak ``text`` (one sentence or a few) in ``style``."""
+        return await self._thread.call(self.synthesize_sync, text, style)
+
+    def synthesize_sync(self, text: str, style: VoiceStyle | None = None) -> Speech:
+        """Blocking synthesis, for the model's own thread or offline tools."""
+        from piper import PiperVoice, SynthesisConfig
+
+        if not isinstance(self._voice, PiperVoice):
+            raise TTSError("TTS is not started")
+        s = style or NeutralStyle()
+        factor = math.pow(2.0, s.pitch_semitones / 12.0)
+        cfg = SynthesisConfig(
+            length_scale=s.length_scale * factor,
+            noise_scale=s.noise_scale,
+            noise_w_scale=s.noise_w_scale,
+            volume=s.volume,
+        )
+        try:
+            chunks = [c.audio_int16_array for c in self._voice.synthesize(text, cfg)]
+        except Exception as exc:
+            raise TTSError(f"speech synthesis failed: {exc}") from None
+        pcm = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)
+        if factor != 1.0 and len(pcm):
+            # Played faster by ``factor`` the voice rises in pitch; the longer synthesis keeps tempo.
+            shifted = resample(
+                int16_to_float(pcm), round(self.sample_rate * factor), self.sample_rate
+            )
+            pcm = float_to_int16(shifted)
+        return Speech(pcm.astype(np.int16, copy=False), self.sample_rate)
+
+    def close(self) -> None:
+        """Release the model thread."""
+        self._thread.close()

@@ -1,0 +1,262 @@
+"""The review as one self-contained HTML page (inline CSS and SVG, print stylesheet, no scripts)."""
+
+from __future__ import annotations
+
+from html import escape
+
+from appliance.review.charts import agitation_svg, rate_svg
+from appliance.review.evidence import Evidence, clock
+from appliance.review.metrics import Metrics
+from appliance.review.review import Finding, Review
+from appliance.review.scoring import CompetencyResult
+
+CSS = """
+:root{--ink:#1d2330;--muted:#5b6475;--line:#d9dee7;--bg:#f6f7f9;--card:#fff;--good:#1f7a4d;
+--bad:#b3261e;--mid:#a86400;--accent:#1f4e8c}
+*{box-sizing:border-box}body{margin:0;background:var(--bg);color:var(--ink);
+font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif}
+main{max-width:1040px;margin:0 auto;padding:24px}
+header.top{display:flex;justify-content:space-between;gap:24px;align-items:flex-start;
+border-bottom:3px solid var(--accent);padding-bottom:14px;margin-bottom:18px}
+h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 10px;color:var(--accent)}
+h3{font-size:16px;margin:0}.muted{color:var(--muted)}.small{font-size:13px}
+.overall{text-align:center;min-width:150px}
+.overall .num{font-size:48px;font-weight:700;line-height:1}
+.card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:14px 16px;
+margin:10px 0;break-inside:avoid}
+.grid2{display:grid;grid-template-columns:1fr 1fr;gap:12px}
+.scores{display:grid;grid-template-columns:repeat(4,1fr);gap:8px}
+.score{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:8px 10px}
+.score a{color:inherit;text-decoration:none}.score .n{font-size:22px;font-weight:700}
+.bar{height:6px;background:#e8ebf0;border-radius:3px;overflow:hidden;margin-top:4px}
+.bar span{display:block;height:100%}
+.l1,.l2{color:var(--bad)}.l3{color:var(--mid)}.l4,.l5{color:var(--good)}
+.b1,.b2{background:var(--bad)}.b3{background:#d89a2b}.b4,.b5{background:var(--good)}
+.comp-head{display:flex;justify-content:space-between;align-items:baseline;gap:12px}
+.anchor{margin:6px 0;font-style:italic}
+.ev{list-style:none;padding:0;margin:8px 0}.ev li{border-left:4px solid var(--line);
+padding:4px 10px;margin:6px 0}.ev li.positive{border-color:var(--good)}
+.ev li.negative{border-color:var(--bad)}.ev q{font-style:normal}
+.ts{font-variant-numeric:tabular-nums;font-weight:600;text-decoration:none;color:var(--accent);
+margin-right:6px}
+.sugg{display:block;margin-top:2px;color:var(--ink);background:#eef4fb;padding:4px 8px;
+border-radius:4px}
+details summary{cursor:pointer;color:var(--muted);font-size:13px}
+table{border-collapse:collapse;width:100%}td,th{padding:4px 8px;border-bottom:1px solid var(--line);
+text-align:left;vertical-align:top}th{font-weight:600;color:var(--muted);font-size:13px}
+.metrics td:last-child{text-align:right;font-variant-numeric:tabular-nums}
+.chart{width:100%;height:auto;display:block}
+.chart .grid{stroke:#e3e7ee}.chart .tick{font-size:11px;fill:var(--muted)}
+.chart .line{fill:none;stroke-width:2.5}.chart .agitation{stroke:#c0392b}
+.chart .rate{stroke:var(--accent)}.chart .band{fill:#e6f2ea}.chart .dot{fill:var(--accent)}
+.chart .tp{stroke:#fff;stroke-width:2}.chart .rise{fill:var(--bad)}.chart .fall{fill:var(--good)}
+.transcript td.sp{white-space:nowrap;color:var(--muted);font-size:13px}
+.transcript tr.officer td.text{font-weight:500}.transcript tr:target{background:#fff6d5}
+.acts span{display:inline-block;font-size:11px;background:#eef1f6;border-radius:3px;
+padding:0 5px;margin:1px 2px 1px 0;color:#34405a}
+.acts span.neg{background:#fbe3e1;color:var(--bad)}
+.worked li,.slipped li{margin:6px 0}.next{border-left:4px solid var(--accent)}
+.record td:first-child{color:var(--muted);width:40%}
+footer{margin-top:28px;padding-top:10px;border-top:1px solid var(--line);font-size:13px}
+.disclaimer{font-weight:700}
+@media (max-width:760px){.scores{grid-template-columns:repeat(2,1fr)}
+.grid2{grid-template-columns:1fr}}
+@media print{body{background:#fff;font-size:11pt}main{max-width:none;padding:0}
+.card,.score{border-color:#bbb}a{color:inherit;text-decoration:none}
+h2{break-after:avoid}details{display:none}.transcript{font-size:9.5pt}
+@page{margin:14mm}}
+"""
+
+NEGATIVE_ACTS = {"command", "threat", "countdown", "minimizing", "disrespect"}
+
+
+def _e(text: object) -> str:
+    return escape(str(text), quote=True)
+
+
+def _level_cls(level: int) -> str:
+    return f"l{level}"
+
+
+def _evidence(items: tuple[Evidence, ...]) -> str:
+    if not items:
+        return '<p class="muted small">No quote in this session bears on this competency.</p>'
+    rows = []
+    for e in items:
+        mark = "+" if e.polarity == "positive" else "−"
+        sugg = f'<span class="sugg"><b>Try:</b> {_e(e.suggestion)}</span>' if e.suggestion else ""
+        rows.append(
+            f'<li class="{e.polarity}"><a class="ts" href="#turn-{e.turn}">{_e(e.time)}</a>'
+            f'<b>{mark}</b> <q>{_e(e.quote)}</q> <span class="muted small">({_e(e.note)})</span>'
+            f"{sugg}</li>"
+        )
+    return f'<ul class="ev">{"".join(rows)}</ul>'
+
+
+def _competency(c: CompetencyResult) -> str:
+    factors = "".join(f"<tr><td>{f.points:+d}</td><td>{_e(f.reason)}</td></tr>" for f in c.factors)
+    caps = "".join(f"<li>capped at level {cap.max_level}: {_e(cap.reason)}</li>" for cap in c.caps)
+    caps_html = f'<ul class="small">{caps}</ul>' if caps else ""
+    weight = f" · weight {c.weight:g}" if c.weight != 1 else ""
+    return f"""
+<section class="card" id="c-{c.id}">
+ <div class="comp-head"><h3>{_e(c.title)}</h3>
+  <div><span class="{_level_cls(c.level)}" style="font-size:20px;font-weight:700">{c.score}</span>
+  <span class="muted">/100 · level {c.level} of 5</span></div></div>
+ <div class="muted small">{_e(c.framework)}{weight}</div>
+ <p class="anchor">{_e(c.anchor)}</p>
+ {caps_html}
+ {_evidence(c.evidence)}
+ <details><summary>How this score was reached</summary>
+  <table class="small"><tr><th>points</th><th>reason</th></tr>{factors}</table></details>
+</section>"""
+
+
+def _pct(v: float | None, suffix: str = "%") -> str:
+    return "n/a" if v is None else f"{v:.0f}{suffix}"
+
+
+def _metrics(m: Metrics) -> str:
+    rows = [
+        ("Officer talk share", f"{m.officer_talk_share:.0%}", "aim ≤ 60%"),
+        (
+            "Reflection-to-question ratio",
+            "n/a" if m.reflection_to_question is None else f"{m.reflection_to_question:.1f}",
+            "MITI: ≥ 1 fair, ≥ 2 good",
+        ),
+        ("Open questions", _pct(m.percent_open_questions), f"{m.open_questions} of {m.questions}"),
+        ("Reflections", str(m.reflections), f"{_pct(m.percent_complex_reflections)} complex"),
+        ("Interruptions", str(len(m.interruptions)), "officer started while the person spoke"),
+        (
+            "Words per minute",
+            _pct(m.words_per_minute, ""),
+            "trend " + ("n/a" if m.wpm_trend is None else f"{m.wpm_trend:+.0f} wpm"),
+        ),
+        (
+            "Loudness trend",
+            "n/a" if m.loudness_trend_db is None else f"{m.loudness_trend_db:+.1f} dB",
+            "last third vs first third",
+        ),
+        (
+            "Pause after emotional turns",
+            _pct(m.median_pause_after_emotion_s, " s"),
+            f"median over {len(m.emotional_pauses)} moments",
+        ),
+    ]
+    body = "".join(
+        f"<tr><td>{_e(a)}</td><td class='muted small'>{_e(c)}</td><td>{_e(b)}</td></tr>"
+        for a, b, c in rows
+    )
+    opening = (
+        f'<p class="small"><b>First 45 words:</b> <q>{_e(m.opening.text)}</q></p>'
+        if m.opening.text
+        else ""
+    )
+    return f'<table class="metrics">{body}</table>{opening}'
+
+
+def _finding(f: Finding) -> str:
+    when = (
+        f' <a class="ts" href="#turn-{f.turn}">{_e(f.time)}</a><q>{_e(f.quote)}</q>'
+        if f.turn is not None
+        else ""
+    )
+    sugg = f'<span class="sugg"><b>Try:</b> {_e(f.suggestion)}</span>' if f.suggestion else ""
+    return (
+        f"<li><b>{_e(f.text)}</b>{when} <span class='muted small'>· {_e(f.framework)}</span>"
+        f"{sugg}</li>"
+    )
+
+
+def _transcript(review: Review) -> str:
+    rows = []
+    for u in review.utterances:
+        acts = "".join(
+            f'<span class="{"neg" if a in NEGATIVE_ACTS else ""}">{_e(a)}</span>' for a in u.acts
+        )
+        rows.append(
+            f'<tr id="turn-{u.turn}" class="{_e(u.speaker)}"><td class="sp">'
+            f'<a class="ts" href="#turn-{u.turn}">{clock(u.start)}</a></td>'
+            f'<td class="sp">{_e(u.speaker)}</td>'
+            f'<td class="text">{_e(u.text) or "<i>(silence)</i>"}'
+            f'<div class="acts">{acts}</div></td></tr>'
+        )
+    return f'<table class="transcript">{"".join(rows)}</table>'
+
+
+def render_html(review: Review) -> str:
+    """The complete review page."""
+    r = review
+    t_max = max((u.end for u in r.utterances), default=1.0)
+    scores = "".join(
+        f'<div class="score"><a href="#c-{c.id}"><div class="small muted">{_e(c.title)}</div>'
+        f'<div class="n {_level_cls(c.level)}">{c.score}</div><div class="bar">'
+        f'<span class="b{c.level}" style="width:{c.score}%"></span></div></a></div>'
+        for c in r.competencies
+    )
+    turning = "".join(
+        f'<li><a class="ts" href="#turn-{tp.after_turn if tp.after_turn is not None else 0}">'
+        f"{_e(tp.time)}</a>{_e(tp.kind)} at {tp.agitation:g} ({tp.change:+g})"
+        + (f" after <q>{_e(tp.after_quote)}</q>" if tp.after_quote else "")
+        + "</li>"
+        for tp in r.agitation.turning_points
+    )
+    rec = r.training_record
+    officer = rec.officer_name or rec.officer_id or "—"
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<title>After-action review · {_e(r.scenario.title)} · {_e(officer)}</title>
+<style>{CSS}</style></head><body><main>
+<header class="top"><div>
+ <div class="muted small">CodeBlu after-action review</div>
+ <h1>{_e(r.scenario.title)}</h1>
+ <div class="muted">{_e(officer)} · {_e(rec.date or "undated")}
+ · {rec.active_minutes:g} active minutes
+ · session {_e(r.session_id or "—")}</div>
+ <p class="disclaimer small">{_e(r.disclaimer)}</p></div>
+ <div class="overall"><div class="muted small">Overall</div>
+ <div class="num {_level_cls(r.overall_level)}">{r.overall_score}</div>
+ <div class="muted small">out of 100 · level {r.overall_level}</div></div>
+</header>
+<div class="scores">{scores}</div>
+<div class="grid2">
+ <section class="card worked"><h2>What worked</h2><ul>{
+        "".join(map(_finding, r.what_worked))
+        or "<li class='muted'>Nothing stood out yet; see the next step.</li>"
+    }</ul></section>
+ <section class="card slipped"><h2>Where it slipped</h2><ul>{
+        "".join(map(_finding, r.where_it_slipped))
+        or "<li class='muted'>No competency fell below level 4.</li>"
+    }</ul></section>
+</div>
+<section class="card next"><h2>Next step</h2><p>{_e(r.next_step.text)}
+ <span class="muted small">· {_e(r.next_step.framework)}</span></p>
+ <p><b>Next scenario:</b> {_e(r.next_scenario.title)}
+ <span class="muted small">({_e(r.next_scenario.id)}; {_e(r.next_scenario_reason)})</span>
+ </p></section>
+<h2>Subject's agitation</h2>
+<section class="card">{agitation_svg(r.agitation, t_max)}
+ <ul class="small">{turning}</ul></section>
+<h2>Officer's speaking rate</h2>
+<section class="card">{rate_svg(r.metrics.rate, t_max)}
+ <p class="muted small">Words per minute per officer turn; the green band is a calm 140–160 wpm.
+ </p></section>
+<h2>Metrics</h2>
+<section class="card">{_metrics(r.metrics)}</section>
+<h2>Competencies</h2>
+{"".join(_competency(c) for c in r.competencies)}
+<h2>Training record</h2>
+<section class="card"><table class="record">
+ <tr><td>Date</td><td>{_e(rec.date or "—")}</td></tr>
+ <tr><td>Active minutes</td><td>{rec.active_minutes:g}</td></tr>
+ <tr><td>Topic category</td><td>{_e(rec.topic_category)}</td></tr>
+ <tr><td>Scenario</td><td>{_e(rec.scenario_id)}</td></tr>
+ <tr><td>Officer</td><td>{_e(officer)}</td></tr></table>
+ <p class="muted small">For the agency's own hours record; the appliance never submits it.</p>
+</section>
+<h2>Transcript</h2>
+<section class="card">{_transcript(r)}</section>
+<footer><p class="disclaimer">{_e(r.disclaimer)}</p><p class="muted">{_e(r.frameworks_credit)}</p>
+</footer></main></body></html>
+"""

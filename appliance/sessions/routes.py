@@ -1,0 +1,151 @@
+"""Signalling and session API: create a session, exchange SDP, end it, read its transcript."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from appliance.records.errors import RecordInvalid
+from appliance.records.officers import get_officer
+from appliance.sessions.manager import SessionManager
+from appliance.web.auth import ADMIN, INSTRUCTOR, OFFICER, Anyone, Instructing, Principal
+from appliance.web.context import records
+from appliance.web.errors import Forbidden
+
+
+class Officer(BaseModel):
+    """Who is training."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=120)
+
+
+class NewSession(BaseModel):
+    """Body of ``POST /api/sessions``; a paired device's officer comes from its token instead."""
+
+    model_config = ConfigDict(extra="forbid")
+    officer: Officer | None = None
+    scenario_id: str = Field(min_length=1, max_length=64)
+
+
+class Offer(BaseModel):
+    """Body of ``POST /api/sessions/{id}/offer``."""
+
+    sdp: str = Field(min_length=1, max_length=100_000)
+    type: Literal["offer"]
+
+
+class Inject(BaseModel):
+    """Body of ``POST /api/sessions/{id}/inject``."""
+
+    name: str = Field(min_length=1, max_length=64)
+
+
+class Nudge(BaseModel):
+    """Body of ``POST /api/sessions/{id}/nudge``."""
+
+    delta: float
+    reason: str = Field("instructor", max_length=200)
+
+
+router = APIRouter(prefix="/api")
+
+
+def _sessions(request: Request) -> SessionManager:
+    manager: SessionManager = request.app.state.sessions
+    return manager
+
+
+def _own(request: Request, who: Principal, session_id: str) -> None:
+    """A paired device reaches only its own officer's sessions; staff reach all."""
+    if who.role == OFFICER:
+        officer = _sessions(request).transcript(session_id)["officer"]
+        if not who.may_see_officer(str(officer.get("id", ""))):
+            raise Forbidden("a paired device reaches only its own officer's sessions")
+
+
+async def _officer(request: Request, who: Principal, body: NewSession) -> dict[str, str]:
+    """The training officer: a device's from its token; staff name one in the body."""
+    if who.officer_id is not None:
+        found = await records(request).run(get_officer, who.officer_id)
+        return {"id": str(found["id"]), "name": str(found["name"])}
+    if body.officer is None:
+        raise RecordInvalid("officer: staff starting a session must name the officer (id, name)")
+    return body.officer.model_dump()
+
+
+@router.post("/sessions", status_code=201)
+async def create_session(body: NewSession, who: Anyone, request: Request) -> dict[str, Any]:
+    """Create a session for an officer and scenario; the client then posts its offer."""
+    officer = await _officer(request, who, body)
+    session = await _sessions(request).create(officer, body.scenario_id)
+    sc = session.scenario
+    return {
+        "session_id": session.id,
+        "offer_url": f"/api/sessions/{session.id}/offer",
+        "scenario": {"id": sc.id, "title": sc.title, "dispatch": sc.dispatch},
+        "time_limit_s": sc.time_limit_s,
+    }
+
+
+@router.post("/sessions/{session_id}/offer")
+async def offer(session_id: str, body: Offer, who: Anyone, request: Request) -> dict[str, str]:
+    """Non-trickle SDP exchange: the answer is sent after ICE gathering."""
+    session = _sessions(request).get(session_id)
+    _own(request, who, session_id)
+    answer = await session.accept_offer(body.sdp, body.type)
+    return {"sdp": answer.sdp, "type": answer.type}
+
+
+@router.get("/sessions")
+async def list_sessions(who: Anyone, request: Request) -> dict[str, Any]:
+    """Live sessions and free slots (a paired device: its own sessions only)."""
+    manager = _sessions(request)
+    live = [s.summary() for s in manager.live.values()]
+    mine = [s for s in live if who.may_see_officer(str(s["officer"]["id"]))]
+    return {"free": manager.free, "live": mine}
+
+
+@router.delete("/sessions/{session_id}")
+async def end_session(session_id: str, who: Anyone, request: Request) -> dict[str, Any]:
+    """End a live session (its own officer's device, an instructor or an admin)."""
+    _sessions(request).get(session_id)  # 404 for an unknown session before the access checks
+    _own(request, who, session_id)
+    if who.role not in (OFFICER, INSTRUCTOR, ADMIN):
+        raise Forbidden("ending a session needs an instructor, an admin or the officer's device")
+    outcome = await _sessions(request).end(session_id, "ended")
+    return {"session_id": session_id, "outcome": outcome}
+
+
+@router.get("/sessions/{session_id}/transcript")
+async def transcript(session_id: str, who: Anyone, request: Request) -> dict[str, Any]:
+    """The transcript JSON of a live or finished session."""
+    _own(request, who, session_id)
+    return _sessions(request).transcript(session_id)
+
+
+@router.get("/sessions/{session_id}/review")
+async def review(session_id: str, who: Anyone, request: Request, format: str = "json") -> Any:
+    """The after-action review of a finished session (``?format=html`` for the page)."""
+    _own(request, who, session_id)
+    if format == "html":
+        return HTMLResponse(await _sessions(request).review_html(session_id))
+    return _sessions(request).review(session_id)
+
+
+@router.post("/sessions/{session_id}/inject")
+async def inject(
+    session_id: str, body: Inject, who: Instructing, request: Request
+) -> dict[str, Any]:
+    """Apply one of the scenario card's instructor injects."""
+    return _sessions(request).get(session_id).inject(body.name)
+
+
+@router.post("/sessions/{session_id}/nudge")
+async def nudge(session_id: str, body: Nudge, who: Instructing, request: Request) -> dict[str, Any]:
+    """Move the subject's agitation by an instructor's override."""
+    return _sessions(request).get(session_id).nudge(body.delta, body.reason)

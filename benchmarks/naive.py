@@ -1,0 +1,91 @@
+"""The naive baseline: fixed 700 ms endpoint, full ASR, full LLM completion, full TTS, then play.
+
+Same models (one ``Engine``), same utterances, same persona prompts (``Conversation``), run in
+the benchmark's own process one turn after another. Its timeline uses the live pipeline's event
+names, so both are reduced to stages by ``TurnTimeline.stages_ms``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+from appliance.audio.frames import SAMPLE_RATE
+from appliance.conversation import Conversation
+from appliance.engine import Engine
+from appliance.persona.scenario import load_scenario
+from appliance.timing import TurnTimeline
+from benchmarks.live_load import SCENARIOS, TurnRecord, utterance_index
+from benchmarks.utterances import Utterance
+
+ENDPOINT_S = 0.700  # fixed silence wait of a plain VAD endpointer
+FRAME_S = 0.020  # one outbound frame before the first audio is out
+
+
+async def naive_turn(
+    engine: Engine, conversation: Conversation, utt: Utterance, t: float
+) -> TurnTimeline:
+    """One sequential turn; the silence wait is accounted, not slept."""
+    assert engine.asr and engine.llm and engine.tts
+    tl = TurnTimeline()
+    now = time.monotonic()
+    tl.mark("speech_end", now - ENDPOINT_S)
+    tl.mark("endpoint", now)
+    tl.mark("asr_start")
+    heard = await engine.asr.transcribe(utt.samples)
+    tl.mark("asr_done")
+    await engine.analysis_thread.call(
+        conversation.officer_turn, heard.text or "Hello?", start=t, end=t + utt.duration_s
+    )
+    for plan in conversation.reply_plans():
+        tl.mark("llm_request")
+        text = await engine.llm.complete(plan.messages)
+        tl.mark("llm_first_token")  # nothing is used before the completion is whole
+        tl.mark("llm_done")
+        lines = [*plan.lines.feed(text), *plan.lines.finish()]
+        said = " ".join(line.text for line in lines)
+        tl.mark("first_sentence")
+        if said:
+            await engine.tts.synthesize(said, plan.voice)
+        tl.mark("tts_first_audio")
+        conversation.character_turn(plan.speaker, said, start=t, end=t)
+    first = tl.first("tts_first_audio")
+    tl.mark("first_frame_sent", (first or time.monotonic()) + FRAME_S)
+    return tl
+
+
+async def run_naive(
+    engine: Engine, turns: Sequence[Utterance], sessions: int, per_session: int
+) -> list[TurnRecord]:
+    """The baseline over the same sessions' scenarios and utterances as the live run."""
+    assert engine.analyzer is not None
+    records: list[TurnRecord] = []
+    for s in range(sessions):
+        scenario = SCENARIOS[s % len(SCENARIOS)]
+        conversation = Conversation(
+            load_scenario(scenario),
+            engine.analyzer,
+            session_id=f"naive-{s}",
+            officer={"id": f"naive-{s}", "name": "Officer Naive"},
+        )
+        clock = 0.0
+        for t in range(per_session):
+            utt = turns[utterance_index(s, t, len(turns))]
+            tl = await naive_turn(engine, conversation, utt, clock)
+            clock += utt.duration_s + 5.0
+            stages = tl.stages_ms()
+            records.append(
+                TurnRecord(
+                    concurrency=0,
+                    session=s,
+                    turn=t,
+                    scenario=scenario,
+                    kind="naive",
+                    utterance=utt.text,
+                    utterance_s=round(len(utt.samples) / SAMPLE_RATE, 2),
+                    latency_ms=stages.get("total"),
+                    stages_ms=stages,
+                    reply=conversation.turns[-1]["text"] if conversation.turns else "",
+                )
+            )
+    return records

@@ -1,0 +1,227 @@
+"""A real browser end to end: an officer pairs and runs a call; an instructor watches it live.
+
+One headless Chromium, two windows: the instructor's console (cookie log-in) and the officer's
+client (bearer token from a room code the console shows). The officer's microphone is a WAV of
+three lines spoken by the bundled voice; the appliance answers with the real bundled models.
+Set CODEBLU_SCREENSHOTS=docs/screenshots to refresh the committed screenshots.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+
+from appliance.records.assignments import create_assignment
+from appliance.records.officers import create_officer
+
+from ..live_app import staff_user
+from .chromium import chromium, need_chromium, viewport, wait_for
+
+LINES = [
+    "Hi, I'm Officer Daniels with the police department. What's your name?",
+    "I can see you're really upset. Can you tell me what's going on tonight?",
+    "Take your time. I'm staying right here with you.",
+]
+INSTRUCTOR = ("sgt.morgan", "Console-Instructor-2026")
+TURN_S = 420.0  # a reply on a shared 2-core machine can be slow: wait generously, assert no time
+DISCLAIMER = "Practice feedback, not a fitness-for-duty determination."
+
+pytestmark = pytest.mark.slow
+
+
+def _text(driver: Any, css: str) -> str:
+    from selenium.webdriver.common.by import By
+
+    return " ".join(e.text for e in driver.find_elements(By.CSS_SELECTOR, css)).lower()
+
+
+def _click(driver: Any, css: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver.find_element(By.CSS_SELECTOR, css).click()
+
+
+def _type(driver: Any, css: str, text: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    field = driver.find_element(By.CSS_SELECTOR, css)
+    field.clear()
+    field.send_keys(text)
+
+
+def _visible(css: str) -> Callable[[Any], Any]:
+    from selenium.webdriver.common.by import By
+
+    def check(driver: Any) -> Any:
+        found = [e for e in driver.find_elements(By.CSS_SELECTOR, css) if e.is_displayed()]
+        return found[0] if found else False
+
+    return check
+
+
+def run_browsers(
+    url: str, officer: dict[str, Any], wav: Path, profile: Path, shots: Path
+) -> dict[str, Any]:
+    """Drive both windows through the whole call; returns what the test asserts on."""
+    seen: dict[str, Any] = {}
+    with chromium(profile, wav) as driver:
+        console = driver.current_window_handle
+        viewport(driver, 1440, 900)
+        driver.get(f"{url}/console/")
+        wait_for(driver, "the console's log-in form", 60, _visible("#username"))
+        _type(driver, "#username", INSTRUCTOR[0])
+        _type(driver, "#password", INSTRUCTOR[1])
+        _click(driver, "#login-form button")
+        wait_for(driver, "the live tab", 60, _visible("#live"))
+        _click(driver, "[data-tab=officers]")
+        wait_for(driver, "the officer in the list", 60, _visible("#officer-list button"))
+        _click(driver, "#officer-list button")
+        _click(driver, "#pair-code")
+        code = wait_for(driver, "a pairing code", 60, lambda d: _text(d, "#pairing-code").strip())
+        _click(driver, "[data-tab=live]")
+
+        driver.switch_to.new_window("window")
+        app = driver.current_window_handle
+        viewport(driver, 1024, 768)
+        driver.get(f"{url}/app/")
+        wait_for(driver, "the pairing form", 60, _visible("#code"))
+        _type(driver, "#code", code.upper())
+        driver.save_screenshot(str(shots / "officer-tablet-pair.png"))
+        _click(driver, "#pair-form button")
+        assignment = wait_for(
+            driver, "the officer's assignment", 60, _visible("#assignments button")
+        )
+        seen["assignment"] = assignment.text
+        driver.save_screenshot(str(shots / "officer-tablet-assignments.png"))
+        assignment.click()
+        wait_for(driver, "the dispatch card", 60, _visible("#dispatch"))
+        seen["dispatch"] = _text(driver, "#dispatch")
+        driver.save_screenshot(str(shots / "officer-tablet-dispatch.png"))
+        _click(driver, "#start")
+        wait_for(
+            driver, "the call to connect", 120, lambda d: "on the call" in _text(d, "#call-status")
+        )
+        seen["session_id"] = driver.execute_script("return document.body.dataset.session")
+
+        driver.switch_to.window(console)
+        card = wait_for(driver, "the live session card", 120, _visible(".live-card"))
+        seen["card"] = card.text.lower()
+        card.click()
+        wait_for(
+            driver,
+            "the officer's first line on the console",
+            TURN_S,
+            lambda d: "daniels" in _text(d, "#session-transcript .officer"),
+        )
+        driver.switch_to.window(app)
+        wait_for(
+            driver,
+            "the subject's reply as a caption",
+            TURN_S,
+            lambda d: _text(d, ".captions .subject"),
+        )
+        seen["captions"] = _text(driver, ".captions")
+        seen["officer_page"] = driver.find_element("css selector", "main").text.lower()
+        driver.save_screenshot(str(shots / "officer-tablet-call.png"))
+        viewport(driver, 1832, 1920)
+        driver.save_screenshot(str(shots / "officer-headset-call.png"))
+        viewport(driver, 1024, 768)
+
+        driver.switch_to.window(console)
+        wait_for(
+            driver,
+            "the officer's second line on the console",
+            TURN_S,
+            lambda d: "upset" in _text(d, "#session-transcript .officer"),
+        )
+        seen["console_transcript"] = _text(driver, "#session-transcript")
+        seen["console_agitation"] = _text(driver, "#session-agitation")
+        driver.save_screenshot(str(shots / "console-live-session.png"))
+        _click(driver, "#session-back")
+        wait_for(driver, "the grid", 30, _visible(".live-card"))
+        driver.save_screenshot(str(shots / "console-live-grid.png"))
+
+        driver.switch_to.window(app)
+        _click(driver, "#end")
+        wait_for(
+            driver,
+            "the review page",
+            TURN_S,
+            lambda d: d.execute_script("return document.body.dataset.review") == "shown",
+        )
+        frame = driver.find_element("css selector", "#review-frame")
+        seen["review_html"] = frame.get_attribute("srcdoc")
+        driver.save_screenshot(str(shots / "officer-tablet-review.png"))
+        viewport(driver, 1832, 1920)
+        driver.save_screenshot(str(shots / "officer-headset-review.png"))
+
+        driver.switch_to.window(console)
+        wait_for(
+            driver,
+            "the session to leave the live grid",
+            60,
+            lambda d: not d.find_elements("css selector", ".live-card"),
+        )
+        _click(driver, "[data-tab=sessions]")
+        wait_for(
+            driver,
+            "the finished session's review",
+            120,
+            lambda d: "open review" in _text(d, "#sessions-body"),
+        )
+        seen["finished"] = _text(driver, "#sessions-body")
+        _click(driver, "[data-tab=officers]")
+        wait_for(driver, "the officer in the list", 60, _visible("#officer-list button"))
+        _click(driver, "#officer-list button")
+        wait_for(driver, "the progress chart", 60, _visible("#progress-chart svg"))
+        seen["hours"] = _text(driver, "#hours-body")
+        driver.save_screenshot(str(shots / "console-officer-progress.png"))
+    return seen
+
+
+async def test_officer_pairs_calls_and_sees_the_review_while_the_console_watches(
+    tls_app: FastAPI,
+    officer_wav: Callable[[list[str], float, float], Path],
+    tmp_path: Path,
+) -> None:
+    need_chromium()
+    db = tls_app.state.records
+    instructor = await staff_user(db, *INSTRUCTOR, "instructor")
+    officer = await db.run(create_officer, "Dana Daniels", "B-2041", "Mesa PD")
+    await db.run(
+        create_assignment,
+        officer["id"],
+        "overpass_voices",
+        "2026-12-01",
+        "Practise your opening",
+        instructor,
+    )
+    wav = officer_wav(LINES, 5.0, 35.0)
+    shots = Path(os.environ.get("CODEBLU_SCREENSHOTS") or tmp_path / "shots")
+    shots.mkdir(parents=True, exist_ok=True)
+
+    seen = await asyncio.to_thread(
+        run_browsers, tls_app.state.test_url, officer, wav, tmp_path / "profile", shots
+    )
+
+    assert "overpass" in seen["assignment"].lower() or "voices" in seen["assignment"].lower()
+    assert "overpass" in seen["dispatch"]
+    assert "dana daniels" in seen["card"] and "agitation" in seen["card"]
+    assert "subject:" in seen["captions"] and "you:" in seen["captions"]
+    assert "agitation" not in seen["officer_page"]  # the officer never sees the gauge
+    assert "daniels" in seen["console_transcript"] and "subject" in seen["console_transcript"]
+    assert seen["console_agitation"].strip().isdigit()
+    assert DISCLAIMER in seen["review_html"]
+    assert "dana daniels" in seen["finished"] and "no review" not in seen["finished"]
+    assert "1" in seen["hours"]  # one session this month
+    transcript = tls_app.state.sessions.transcript(seen["session_id"])
+    assert transcript["officer"]["id"] == officer["id"]  # taken from the device's token
+    assert transcript["outcome"] is not None
+    officer_turns = [t["text"].lower() for t in transcript["turns"] if t["speaker"] == "officer"]
+    assert len(officer_turns) >= 2 and "daniels" in officer_turns[0]

@@ -1,0 +1,163 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from appliance.errors import ScenarioError
+from appliance.persona.scenario import (
+    MAX_TIME_LIMIT_MIN,
+    Scenario,
+    list_scenarios,
+    load_scenario,
+    load_scenario_file,
+)
+from appliance.persona.vocabulary import COMPETENCIES, DIALOGUE_ACTS, STAGES, SUBJECT
+from appliance.review.utterance_analysis import ACTS
+from tests.persona.conftest import SCENARIO_IDS, raw_card
+
+WriteCard = Callable[[dict[str, Any], str], Path]
+
+
+def test_library_holds_exactly_the_six_scenarios() -> None:
+    assert tuple(s.id for s in list_scenarios()) == SCENARIO_IDS
+
+
+def test_vocabulary_is_the_analyzers() -> None:
+    assert DIALOGUE_ACTS == ACTS
+    assert len(set(DIALOGUE_ACTS)) == 23
+
+
+def test_every_card_is_complete(scenario: Scenario) -> None:
+    assert scenario.time_limit_min <= MAX_TIME_LIMIT_MIN
+    assert scenario.dispatch.strip() and scenario.hidden_truth.strip()
+    assert scenario.subject.name and scenario.subject.wants and scenario.subject.speech_style
+    assert scenario.triggers and scenario.deescalators
+    assert len(scenario.injects) >= 3
+    for stage in STAGES:
+        spec = scenario.stages.get(stage)
+        assert spec.directive and spec.fallback and spec.vr.posture and spec.voice.volume > 0
+    covered = {c for o in scenario.learning_objectives for c in o.competencies}
+    assert covered <= set(COMPETENCIES) and len(covered) >= 5
+    assert set(scenario.competency_weights) <= set(COMPETENCIES)
+    assert scenario.references and "no endorsement" in scenario.references[0]
+    # escalation comes from force and disrespect, de-escalation from listening
+    w = scenario.agitation.weights
+    for act in ("command", "threat", "countdown", "minimizing", "disrespect"):
+        assert w[act] > 0
+    for act in ("reflection_complex", "emotion_label", "validation", "slowing_language", "options"):
+        assert w[act] < 0
+
+
+def test_dispatch_hides_the_truth_in_the_trespass_call() -> None:
+    card = load_scenario("backyard_trespass")
+    assert "trespass" in card.dispatch.lower()
+    assert "psycho" not in card.dispatch.lower()
+    assert "psychotic" in card.hidden_truth.lower()
+
+
+def test_only_the_coresponder_card_has_a_clinician() -> None:
+    with_characters = [s.id for s in list_scenarios() if s.characters]
+    assert with_characters == ["coresponder_clinician"]
+    assert load_scenario("coresponder_clinician").speakers == (SUBJECT, "clinician")
+
+
+def test_unknown_scenario_lists_the_valid_ids() -> None:
+    with pytest.raises(ScenarioError) as err:
+        load_scenario("bank_robbery")
+    assert "bank_robbery" in err.value.message
+    for sid in SCENARIO_IDS:
+        assert sid in err.value.message
+
+
+def _broken(change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+    data = raw_card("overpass_voices")
+    change(data)
+    return data
+
+
+BROKEN_CARDS: list[tuple[str, Callable[[dict[str, Any]], None], str, str]] = [
+    ("missing field", lambda d: d.pop("hidden_truth"), "hidden_truth", "Field required"),
+    ("missing nested field", lambda d: d["subject"].pop("wants"), "subject.wants", "required"),
+    ("wrong type", lambda d: d["subject"].update(age="thirty"), "subject.age", "integer"),
+    (
+        "unknown act in weights",
+        lambda d: d["agitation"]["weights"].update(yelling=5),
+        "agitation.weights.yelling",
+        "unknown dialogue act 'yelling'",
+    ),
+    (
+        "time limit over 12 minutes",
+        lambda d: d.update(time_limit_min=15),
+        "time_limit_min",
+        "less than or equal to 12",
+    ),
+    (
+        "thresholds out of order",
+        lambda d: d["agitation"]["thresholds"].update(hostile=30),
+        "agitation.thresholds",
+        "must rise",
+    ),
+    (
+        "unknown competency",
+        lambda d: d["learning_objectives"][0].update(competencies=["marksmanship"]),
+        "learning_objectives.0.competencies.0",
+        "unknown competency",
+    ),
+    (
+        "unknown stage in a lock",
+        lambda d: d["injects"]["leans_over"]["stage_lock"].update(stage="furious"),
+        "injects.leans_over.stage_lock.stage",
+        "unknown stage",
+    ),
+    ("extra field", lambda d: d.update(mood="sad"), "mood", "Extra inputs"),
+    ("missing stage", lambda d: d["stages"].pop("peak"), "stages.peak", "required"),
+]
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "reason"),
+    [b[1:] for b in BROKEN_CARDS],
+    ids=[b[0] for b in BROKEN_CARDS],
+)
+def test_malformed_card_names_file_field_and_reason(
+    write_card: WriteCard, change: Callable[[dict[str, Any]], None], field: str, reason: str
+) -> None:
+    path = write_card(_broken(change), "overpass_voices")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario_file(path)
+    message = err.value.message
+    assert message.startswith("overpass_voices.yaml: ")
+    assert field in message
+    assert reason in message
+    assert err.value.code == "scenario_invalid"
+
+
+def test_card_id_must_match_its_file(write_card: WriteCard) -> None:
+    path = write_card(raw_card("overpass_voices"), "somewhere_else")
+    with pytest.raises(ScenarioError, match=r"somewhere_else.yaml: id: .*file name"):
+        load_scenario_file(path)
+
+
+def test_yaml_syntax_error_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "broken.yaml"
+    path.write_text("id: [unclosed\n")
+    with pytest.raises(ScenarioError, match="broken.yaml: cannot read card"):
+        load_scenario_file(path)
+
+
+def test_clinician_voice_must_differ_from_the_subjects(write_card: WriteCard) -> None:
+    data = raw_card("coresponder_clinician")
+    data["characters"][0]["voice"]["pitch_semitones"] = data["subject"]["voice"]["pitch_semitones"]
+    path = write_card(data, "coresponder_clinician")
+    with pytest.raises(ScenarioError, match="clinician.*semitones"):
+        load_scenario_file(path)
+
+
+def test_a_library_directory_of_valid_cards_loads(write_card: WriteCard) -> None:
+    path = write_card(raw_card("bar_intoxicated"), "bar_intoxicated")
+    cards = list_scenarios(path.parent)
+    assert [c.id for c in cards] == ["bar_intoxicated"]
+    assert load_scenario("bar_intoxicated", path.parent) == load_scenario("bar_intoxicated")

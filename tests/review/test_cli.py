@@ -1,0 +1,76 @@
+"""The review CLI: formats, --out, and one-line errors with exit code 2."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from appliance.review.cli import main
+from appliance.review.utterance_analysis import UtteranceAnalyzer
+
+from .conftest import TRANSCRIPTS
+
+PAIR = str(TRANSCRIPTS / "store_disorderly.skilled.json")
+
+
+def test_json_and_html_to_file(tmp_path: Path, analyzer: UtteranceAnalyzer) -> None:
+    out = tmp_path / "r.json"
+    assert main([PAIR, "--format", "json", "--out", str(out)]) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["scenario_id"] == "store_disorderly" and len(data["competencies"]) == 8
+    html = tmp_path / "r.html"
+    assert main([PAIR, "--format", "html", "--out", str(html)]) == 0
+    assert "<svg" in html.read_text(encoding="utf-8")
+
+
+def test_weights_option(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], analyzer: UtteranceAnalyzer
+) -> None:
+    assert main([PAIR, "--weights", '{"empathy": 3}']) == 0
+    assert json.loads(capsys.readouterr().out)["overall"]["weights"]["empathy"] == 3.0
+    assert main([PAIR, "--weights", "[1]"]) == 2
+    assert main([PAIR, "--weights", '{"nope": 1}']) == 2
+
+
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [
+        ("this is not json", "not valid JSON"),
+        ('{"scenario_id": "x", "turns": []}', "no turns"),
+        ('{"scenario_id": "x"}', "missing the field 'turns'"),
+        (
+            '{"scenario_id": "x", "turns": [{"speaker": "subject", "start": 0, "end": 1, "text": "hi"}]}',
+            "no officer turns",
+        ),
+    ],
+)
+def test_errors_are_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, needle: str
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(content, encoding="utf-8")
+    assert main([str(bad), "--format", "html"]) == 2
+    err = capsys.readouterr().err
+    assert needle in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_missing_file_and_bad_arguments(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["/no/such/file.json"]) == 2
+    assert "not found" in capsys.readouterr().err
+    assert main([PAIR, "--format", "pdf"]) == 2
+    assert main([]) == 2
+
+
+def test_module_entry_point() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "appliance.review.cli", "/no/such.json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip().startswith("review:")
