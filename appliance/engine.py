@@ -62,14 +62,7 @@ class Engine:
         s = self.settings
         self.paths = paths = await asyncio.to_thread(resolve_models, s)
         self.vad = SileroVAD(paths.vad_onnx)
-        self.asr = WhisperASR(
-            paths.asr_dir,
-            device=s.models.asr_device,
-            compute_type=s.models.asr_compute_type,
-            threads=s.models.asr_threads,
-            beam_size=s.models.asr_beam_size,
-            fit_window_margin_s=s.models.asr_window_margin_s or None,
-        )
+        self.asr = WhisperASR.configured(s.models, paths.asr_dir)
         self.tts = PiperTTS(paths.tts_onnx, paths.tts_config, use_cuda=s.models.tts_cuda)
         log_dir = s.resolve(s.appliance.data_dir) / "logs"
         log_dir.mkdir(parents=True, exist_ok=True)

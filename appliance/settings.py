@@ -35,7 +35,7 @@ class ServerSection(_Section):
     host: str = "0.0.0.0"
     port: int = Field(8443, ge=1, le=65535)
     local_port: int = Field(8080, ge=0, le=65535)  # plain HTTP on 127.0.0.1 only; 0 turns it off
-    max_sessions: int = Field(4, ge=1, le=64)
+    max_sessions: int = Field(2, ge=1, le=64)
 
 
 class TurnSection(_Section):
@@ -79,6 +79,9 @@ class LLMSection(_Section):
     port: int = Field(8091, ge=1, le=65535)
     context_tokens: int = Field(2048, ge=256)
     threads: int = Field(2, ge=1, le=256)
+    # llama.cpp: RAM for saved prompt states (each session's conversation so far), so sessions
+    # sharing one server do not re-read each other's prompts; 0: off. vLLM caches prefixes itself.
+    prompt_cache_mib: int = Field(512, ge=0, le=65536)
     max_tokens: int = Field(80, ge=1, le=2048)
     temperature: float = Field(0.7, ge=0.0, le=2.0)
     seed: int = 7

@@ -80,14 +80,8 @@ async def run_window(
     settings: Settings, margin: float | None, lines: UtteranceSet, repeats: int
 ) -> dict[str, Any]:
     """One configuration of the window."""
-    m = settings.models
-    asr = WhisperASR(
-        resolve_models(settings).asr_dir,
-        device=m.asr_device,
-        compute_type=m.asr_compute_type,
-        threads=m.asr_threads,
-        beam_size=m.asr_beam_size,
-        fit_window_margin_s=margin,
+    asr = WhisperASR.configured(
+        settings.models, resolve_models(settings).asr_dir, fit_window_margin_s=margin
     )
     await asr.start()
     try:

@@ -66,7 +66,7 @@ def summarize_raw(path: Path, top: int = 15) -> str:
 class PySpy:
     """Async context manager: sample a process and its children into a raw profile until exit."""
 
-    def __init__(self, pid: int, raw_path: Path, *, native: bool = True, rate: int = 100) -> None:
+    def __init__(self, pid: int, raw_path: Path, *, native: bool = False, rate: int = 100) -> None:
         exe = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
         self.cmd = [
             exe,
@@ -82,7 +82,8 @@ class PySpy:
             "--output",
             str(raw_path),
         ]
-        if native:
+        if native:  # C frames too; py-spy must then pause the process for every sample
+            self.cmd.remove("--nonblocking")
             self.cmd.append("--native")
         self.raw_path = raw_path
         self._proc: asyncio.subprocess.Process | None = None

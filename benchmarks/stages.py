@@ -84,13 +84,8 @@ async def bench_asr(
     compute_type: str,
 ) -> dict[str, Any]:
     """Milliseconds to transcribe 1–10 s of speech with one CTranslate2 Whisper folder."""
-    m = settings.models
-    asr = WhisperASR(
-        model_dir,
-        device=device,
-        compute_type=compute_type,
-        threads=m.asr_threads,
-        beam_size=m.asr_beam_size,
+    asr = WhisperASR.configured(
+        settings.models, model_dir, device=device, compute_type=compute_type
     )
     await asr.start()
     try:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from appliance.audio.frames import SAMPLE_RATE, FloatPCM
 from appliance.errors import ASRError, ModelError
 from appliance.inference.executor import ModelThread
+from appliance.settings import ModelsSection
 
 # Words officers say on these calls, to bias decoding toward them.
 DOMAIN_PROMPT = "Officer on a crisis call. Sir, ma'am, I'm here to help. Are you safe?"
@@ -19,6 +22,9 @@ FULL_WINDOW_FRAMES = 3000  # the 30 s window Whisper was trained on
 FULL_WINDOW_S = FULL_WINDOW_FRAMES / FRAMES_PER_S
 MAX_TOKENS_PER_S = 8.0  # fast speech is about 4 words (5 tokens) a second
 MAX_WORDS_PER_S = 5.0
+MIN_WORDS_PER_S = 1.5  # slower than almost anyone talks, pauses included
+# Below this a cut window drops or doubles words ("Take" for "Take your time."): full window.
+MIN_FITTED_AUDIO_S = 1.5
 LOOP_COMPRESSION_RATIO = 2.4  # faster-whisper's threshold for a repetitive (looping) decode
 
 
@@ -33,8 +39,12 @@ class Transcription:
 
 def plausible(text: str, audio_s: float) -> bool:
     """Whether a transcript could have been spoken in ``audio_s`` (no decoding loop)."""
-    if len(text.split()) > MAX_WORDS_PER_S * audio_s + 3:
-        return False
+    words = re.findall(r"[\w']+", text.lower())
+    if not MIN_WORDS_PER_S * audio_s <= len(words) <= MAX_WORDS_PER_S * audio_s + 3:
+        return False  # a loop, or a decode that stopped early ("Take your time" of two sentences)
+    for size in range(1, len(words) // 2 + 1):  # one phrase said over and over
+        if len(words) % size == 0 and words == words[:size] * (len(words) // size):
+            return False
     raw = text.encode()
     return len(raw) < 24 or len(raw) / len(zlib.compress(raw)) <= LOOP_COMPRESSION_RATIO
 
@@ -94,7 +104,8 @@ class WhisperASR:
         if not isinstance(self._model, WhisperModel):
             raise ASRError("ASR is not started")
         audio_s = len(samples) / SAMPLE_RATE
-        if self._fit_margin is not None and audio_s + self._fit_margin < FULL_WINDOW_S:
+        fits = MIN_FITTED_AUDIO_S <= audio_s < FULL_WINDOW_S - (self._fit_margin or 0.0)
+        if self._fit_margin is not None and fits:
             fitted = self._transcribe_fitted(self._model, samples)
             if plausible(fitted.text, audio_s):
                 return fitted
@@ -150,6 +161,18 @@ class WhisperASR:
         except Exception as exc:
             raise ASRError(f"speech recognition failed: {exc}") from None
         return Transcription(text, audio_s, float(result.no_speech_prob))
+
+    @classmethod
+    def configured(cls, models: ModelsSection, model_dir: Path, **overrides: Any) -> WhisperASR:
+        """The ASR stage as ``[models]`` configures it; ``overrides`` replace any keyword."""
+        options: dict[str, Any] = {
+            "device": models.asr_device,
+            "compute_type": models.asr_compute_type,
+            "threads": models.asr_threads,
+            "beam_size": models.asr_beam_size,
+            "fit_window_margin_s": models.asr_window_margin_s or None,
+        }
+        return cls(model_dir, **(options | overrides))
 
     def close(self) -> None:
         """Release the model thread."""

@@ -41,6 +41,13 @@ def port_is_free(host: str, port: int) -> bool:
     return True
 
 
+def _prompt_cache_args(cfg: LLMSection) -> list[str]:
+    """llama.cpp's RAM cache of prompt states: a session's next prompt resumes from its last one."""
+    if not cfg.prompt_cache_mib:
+        return []
+    return ["--cache", "true", "--cache_type", "ram", "--cache_size", str(cfg.prompt_cache_mib << 20)]
+
+
 def server_command(cfg: LLMSection, model: Path | None) -> list[str]:
     """The command line that serves ``model`` under ``cfg``."""
     if cfg.mode == "llama_cpp":
@@ -64,6 +71,7 @@ def server_command(cfg: LLMSection, model: Path | None) -> list[str]:
             str(cfg.threads),
             "--n_threads_batch",
             str(cfg.threads),
+            *_prompt_cache_args(cfg),
             *cfg.extra_args,
         ]
     if cfg.mode == "vllm":

@@ -27,7 +27,7 @@ class PersonaEngine:
     are the transcript's lists, appended as things happen.
     """
 
-    def __init__(self, scenario: Scenario, *, t0: float = 0.0, max_history_turns: int = 6) -> None:
+    def __init__(self, scenario: Scenario, *, t0: float = 0.0, max_history_turns: int = 10) -> None:
         self.scenario = scenario
         self._machine = AgitationMachine(scenario, t0=t0)
         self._prompts = PromptBuilder(scenario, max_history_turns=max_history_turns)

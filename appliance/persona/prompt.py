@@ -1,8 +1,9 @@
 """Prompt builder: OpenAI chat messages that let a small LLM voice the persona's state.
 
-The system message is the character card and the rules (identical on every turn, so the LLM
-server can reuse its prefix cache), then the variable state last: stage directive, agitation,
-recent injects. History is bounded so the whole prompt fits a small model's context.
+The first system message is the character card and the rules (identical on every turn), then the
+recent history, then the variable state (stage directive, agitation, recent injects) just before
+the line the reply answers, so each prompt extends the previous one and the LLM server reuses its
+prefix cache. History is bounded so the whole prompt fits a small model's context.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ class PromptBuilder:
         self,
         scenario: Scenario,
         *,
-        max_history_turns: int = 6,
+        max_history_turns: int = 10,
         max_line_chars: int = 200,
         max_tokens: int = MAX_PROMPT_TOKENS,
     ) -> None:
@@ -83,19 +84,24 @@ class PromptBuilder:
         speaker: str = SUBJECT,
         context: Sequence[str] = (),
     ) -> list[Message]:
-        """System prompt plus bounded recent history, ending with a user message."""
-        system = {
-            "role": "system",
-            "content": f"{self._stable[speaker]}\n\n{self.state_prompt(speaker, state, context)}",
-        }
+        """Card, bounded recent history, the state, then the user message the reply answers.
+
+        Everything before the last exchange repeats the previous turn's prompt token for token,
+        so the LLM server re-reads only the newest lines (llama.cpp reuses the matching prefix of
+        its cache; vLLM caches prefixes). The state is a second system message just before the
+        last user message: ChatML-style templates (SmolLM2, Qwen, Llama 3) take it there.
+        """
+        stable: Message = {"role": "system", "content": self._stable[speaker]}
+        now: Message = {"role": "system", "content": self.state_prompt(speaker, state, context)}
         turns = self._history(history, speaker)
         while True:
             chat = _merged(turns)
             if not chat or chat[-1]["role"] != "user":
                 chat.append({"role": "user", "content": "Hello?"})
-            if not turns or estimate_tokens([system, *chat]) <= self._max_tokens:
-                return [system, *chat]
-            turns = turns[1:]
+            prompt = [stable, *chat[:-1], now, chat[-1]]
+            if not turns or estimate_tokens(prompt) <= self._max_tokens:
+                return prompt
+            turns = turns[2:]  # a whole exchange at a time
 
     # -- internals ---------------------------------------------------------------------------
 
@@ -110,7 +116,7 @@ class PromptBuilder:
         """Recent turns as chat messages, one per turn: ``speaker``'s own are the assistant's."""
         labelled = bool(self._card.characters)
         out: list[Message] = []
-        for turn in history[-self._max_turns :]:
+        for turn in history[window_start(len(history), self._max_turns) :]:
             who = str(turn.get("speaker", OFFICER))
             text = _flat(str(turn.get("text", "")))[: self._max_line]
             if not text:
@@ -146,6 +152,19 @@ class PromptBuilder:
                 _rules(c.name.split()[0], f"the officer or {first}"),
             ]
         return "\n".join(_flat(line) for line in lines)
+
+
+def window_start(n: int, keep: int) -> int:
+    """First of ``n`` history turns in the prompt, keeping at most ``keep``.
+
+    The window moves in steps of about 60 % of its size (whole exchanges), not one turn at a
+    time, so that the prompt's prefix (and the LLM server's cache of it) stays the same for
+    several turns in a row.
+    """
+    if n <= keep:
+        return 0
+    step = max(2, round(keep * 0.3) * 2)
+    return -(-(n - keep) // step) * step
 
 
 def _merged(turns: list[Message]) -> list[Message]:

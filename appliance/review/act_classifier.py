@@ -142,6 +142,9 @@ def fit_logistic(x: FloatArray, y: FloatArray, l2: float) -> tuple[FloatArray, f
 # Acts only the rules decide: the classifier cannot see the subject's name, and it mistakes any
 # short word for an encourager.
 RULE_ONLY = frozenset({"name_use", "minimal_encourager"})
+# Acts that cost the officer most: without a rule's word-level evidence the classifier alone must be
+# this sure ("You sound frustrated" reads close to "you sound ridiculous" in embedding space).
+HARSH_WITHOUT_RULE = {"disrespect": 0.7, "threat": 0.7}
 
 
 def decide_acts(
@@ -150,6 +153,7 @@ def decide_acts(
     """Final acts: a sure rule hit or a probability over threshold, unless the form vetoes it."""
     chosen = set(rule_acts)
     for i, act in enumerate(ACTS):
-        if act not in RULE_ONLY and probs[i] >= thresholds[i]:
+        bar = max(thresholds[i], HARSH_WITHOUT_RULE.get(act, 0.0))
+        if act not in RULE_ONLY and probs[i] >= bar:
             chosen.add(act)
     return frozenset(chosen - vetoed)

@@ -214,8 +214,9 @@ class LiveSession:
             return
         elif e.kind == "silence_start":
             audio = self._audio.slice(self._utt.start, e.sample + pad)
-            self._utt.speculative = self._spawn(self._transcribe(audio), "asr-speculative")
-            self._utt.speculative_end = e.sample
+            guess = self._spawn(self._transcribe(audio), "asr-speculative")
+            guess.add_done_callback(lambda t, voiced=self._utt.voiced: self._partial(t, voiced))
+            self._utt.speculative, self._utt.speculative_end = guess, e.sample
             self._utt.timeline.mark("asr_start")
         elif e.kind == "speech_resume":
             # The officer went on: that guess is thrown away (and dropped unstarted if still queued).
@@ -230,6 +231,16 @@ class LiveSession:
             keep = utt.speculative if utt.speculative_end == e.sample else None
             backchannel = self.subject_busy and not utt.interrupted
             self._spawn(self._officer_turn(utt, audio, e.sample, keep, backchannel), "officer-turn")
+
+    def _partial(self, guess: asyncio.Task[Transcription], voiced: int) -> None:
+        """Caption the speculative transcript at once; ``transcript.final`` confirms or replaces it."""
+        if guess.cancelled() or guess.exception() is not None:
+            return  # the officer went on, or the failure is reported by the turn that awaits it
+        if text := guess.result().text.strip():
+            start = round(self._sample_time(voiced), 3)
+            self.send(
+                {"type": "transcript.partial", "speaker": "officer", "text": text, "start": start}
+            )
 
     def _check_barge_in(self) -> None:
         utt = self._utt

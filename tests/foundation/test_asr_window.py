@@ -1,4 +1,4 @@
-"""Whisper on a window fitted to the utterance: same words as the full window, loops redone whole."""
+"""Whisper on a window fitted to the utterance: the full window's words; a loop is redone whole."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from appliance.settings import Settings
 pytestmark = pytest.mark.slow
 
 LINES = [
-    "What's your name?",  # the fitted window loops on this one: it must be redone whole
+    "Take your time.",  # under 1.5 s: a cut window drops words here, so the full one is used
+    "Take your time. I'm staying right here with you.",
     "Nobody is in trouble here. I just want to make sure everybody is safe.",
 ]
 
@@ -28,20 +29,17 @@ def test_a_loop_or_too_many_words_is_implausible() -> None:
     assert plausible("What's your name?", 0.9)
     assert not plausible("What's your name " * 12, 0.9)  # more words than anyone says in 0.9 s
     assert not plausible("Can you hear me? " * 6, 20.0)  # few words a second, but one phrase again
-    assert plausible("", 1.0)
+    assert not plausible("Put it down. Put it down.", 1.6)  # a short line doubled
+    assert not plausible("Take your time", 2.4)  # stopped after the first of two sentences
+    assert plausible("Take your time. I'm staying right here with you.", 2.4)
 
 
 async def test_fitted_window_hears_what_the_full_window_hears(
     engine: Engine, settings: Settings, speak: Callable[[str], np.ndarray]
 ) -> None:
     assert settings.models.asr_window_margin_s > 0  # on by default
-    m = settings.models
-    full = WhisperASR(
-        resolve_models(settings).asr_dir,
-        compute_type=m.asr_compute_type,
-        threads=m.asr_threads,
-        beam_size=m.asr_beam_size,
-        fit_window_margin_s=None,
+    full = WhisperASR.configured(
+        settings.models, resolve_models(settings).asr_dir, fit_window_margin_s=None
     )
     await full.start()
     try:

@@ -12,7 +12,7 @@ import pytest_asyncio
 
 from appliance.errors import LLMError
 from appliance.inference.llm_client import LLMClient
-from appliance.inference.llm_server import LLMServer
+from appliance.inference.llm_server import LLMServer, server_command
 from appliance.inference.models import bundled_llm
 from appliance.settings import LLMSection, Settings
 
@@ -103,3 +103,11 @@ async def test_cancelling_the_consumer_stops_the_stream(server: LLMServer) -> No
     # The server is free for the next request straight away.
     assert (await client.complete([{"role": "user", "content": "Hi"}], max_tokens=4)).strip()
     await client.aclose()
+
+
+def test_prompt_cache_is_sized_from_the_settings(settings: Settings) -> None:
+    on = server_command(section(settings, prompt_cache_mib=256), bundled_llm())
+    at = on.index("--cache_size")
+    assert on[on.index("--cache") + 1] == "true" and on[at + 1] == str(256 * 1024 * 1024)
+    off = server_command(section(settings, prompt_cache_mib=0), bundled_llm())
+    assert "--cache" not in off and "--cache_size" not in off

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from appliance.persona.engine import PersonaEngine
-from appliance.persona.prompt import MAX_PROMPT_TOKENS, PromptBuilder, estimate_tokens
+from appliance.persona.prompt import MAX_PROMPT_TOKENS, PromptBuilder, estimate_tokens, window_start
 from appliance.persona.scenario import Scenario
 from appliance.persona.vocabulary import STAGES
 
@@ -28,29 +28,43 @@ def test_prompt_stays_small_in_every_state(scenario: Scenario) -> None:
             assert len(msgs) >= 2  # some history always fits
 
 
-def test_system_prefix_is_identical_across_turns(scenario: Scenario) -> None:
+def test_each_prompt_extends_the_previous_one(scenario: Scenario) -> None:
+    """Only the last exchange, the state and the new line differ: the LLM's prefix cache holds."""
     e = PersonaEngine(scenario)
     history: list[dict[str, object]] = []
-    systems = []
-    for i, acts in enumerate([{"command"}, {"threat"}, {"emotion_label"}, {"reflection_complex"}]):
-        history.append({"speaker": "officer", "text": f"line {i}"})
+    prompts = []
+    for i in range(12):
+        acts = [{"command"}, {"threat"}, {"emotion_label"}, {"reflection_complex"}][i % 4]
+        history.append({"speaker": "officer", "text": f"officer line {i}"})
         e.officer_turn(acts, t=10.0 * i)
         if i == 2:
             e.apply_inject(next(iter(scenario.injects)), t=25.0)
-        systems.append(e.messages_for_reply(history)[0]["content"])
-        history.append({"speaker": "subject", "text": f"reply {i}"})
+        prompts.append(e.messages_for_reply(history))
+        history.append({"speaker": "subject", "text": f"subject reply {i}"})
     stable = PromptBuilder(scenario).persona_prompt()
-    assert all(s.startswith(stable + "\n\n") for s in systems)
-    assert len({s[len(stable) :] for s in systems}) > 1  # the state tail does change
+    assert all(p[0] == {"role": "system", "content": stable} for p in prompts)
     assert scenario.subject.name in stable and "agitation" not in stable
+    assert len({p[-2]["content"] for p in prompts}) > 1  # the state does change
+    kept = 0
+    for before, after in zip(prompts, prompts[1:], strict=False):
+        shared = after[: len(before) - 2]  # all but the old state and the old last line
+        kept += shared == before[:-2]
+    assert kept >= 8  # the history window jumps now and then, not on every turn
 
 
-def test_state_comes_last(overpass: Scenario) -> None:
+def test_state_comes_just_before_the_last_line(overpass: Scenario) -> None:
     e = PersonaEngine(overpass)
-    system = e.messages_for_reply([])[0]["content"]
-    tail = system.rsplit("\n\n", 1)[1]
-    assert tail.startswith(f"Right now: {e.state.stage}, agitation {round(e.state.agitation)}/100.")
-    assert overpass.stages.get(e.state.stage).directive in tail
+    msgs = e.messages_for_reply([{"speaker": "officer", "text": "Hey there."}])
+    assert [m["role"] for m in msgs] == ["system", "system", "user"]
+    state = msgs[-2]["content"]
+    level = round(e.state.agitation)
+    assert state.startswith(f"Right now: {e.state.stage}, agitation {level}/100.")
+    assert overpass.stages.get(e.state.stage).directive in state
+    assert msgs[-1]["content"] == "Hey there."
+
+
+def test_history_window_moves_in_steps() -> None:
+    assert [window_start(n, 8) for n in (0, 8, 9, 12, 13, 16, 17)] == [0, 0, 4, 4, 8, 8, 12]
 
 
 def test_hard_rules_are_in_every_prompt(scenario: Scenario) -> None:
@@ -70,7 +84,8 @@ def test_history_roles_and_bound(overpass: Scenario) -> None:
         {"speaker": "officer" if i % 2 == 0 else "subject", "text": f"t{i}"} for i in range(10)
     ]
     msgs = builder.messages(history, state=e.state)
-    assert [m["role"] for m in msgs] == ["system", "user", "assistant", "user", "assistant", "user"]
+    roles = [m["role"] for m in msgs]
+    assert roles == ["system", "user", "assistant", "user", "assistant", "system", "user"]
     assert [m["content"] for m in msgs[1:5]] == ["t6", "t7", "t8", "t9"]
     assert msgs[-1]["content"] == "Hello?"  # a reply always answers a user message
 
@@ -82,11 +97,13 @@ def test_multi_character_history_is_labelled(coresponder: Scenario) -> None:
         {"speaker": "clinician", "text": "Hi Sam, I'm Dana."},
     ]
     subject = e.messages_for_reply(history, speaker="subject")
-    assert subject[1:] == [
-        {"role": "user", "content": "Officer: Sam, this is Dana.\nDana: Hi Sam, I'm Dana."}
-    ]
+    assert subject[-1] == {
+        "role": "user",
+        "content": "Officer: Sam, this is Dana.\nDana: Hi Sam, I'm Dana.",
+    }
+    assert [m["role"] for m in subject] == ["system", "system", "user"]
     clinician = e.messages_for_reply(history, speaker="clinician")
-    assert [m["role"] for m in clinician[1:]] == ["user", "assistant", "user"]
+    assert [m["role"] for m in clinician[1:]] == ["user", "assistant", "system", "user"]
     assert clinician[0]["content"].startswith("You are Dana Reyes")
 
 

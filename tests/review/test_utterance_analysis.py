@@ -69,6 +69,27 @@ def test_typical_acts(analyzer: UtteranceAnalyzer, text: str, expected: set[str]
     assert expected <= analyzer.analyze(text).acts
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You sound frustrated, Mr. Wilson.",
+        "You're welcome to keep filming, that's your right.",
+        "You seem really angry about how this went.",
+        "It's okay to be upset about that.",
+    ],
+)
+def test_labels_and_validation_are_never_read_as_disrespect_or_threat(
+    analyzer: UtteranceAnalyzer, text: str
+) -> None:
+    acts = analyzer.analyze(text, subject_name="Mr. Wilson").acts
+    assert not acts & {"disrespect", "threat"}, acts
+
+
+@pytest.mark.parametrize("text", ["Stop whining, it's a traffic stop.", "Grow up, man."])
+def test_belittling_words_are_disrespect(analyzer: UtteranceAnalyzer, text: str) -> None:
+    assert "disrespect" in analyzer.analyze(text).acts
+
+
 def test_name_use_with_subject_name(analyzer: UtteranceAnalyzer) -> None:
     assert "name_use" in analyzer.analyze("Daniel, I'm right here.", subject_name="Daniel").acts
     assert "name_use" not in analyzer.analyze("I'm right here.", subject_name="Daniel").acts

@@ -49,6 +49,9 @@ async def test_a_conversation_of_several_turns(
             assert reply.text.strip(), reply.events
             assert rms_dbfs(reply.audio) > -40.0
             assert reply.latency_ms > 0 and reply.stages_ms.get("total", 0) > 0
+            # the speculative transcript is captioned before the endpoint confirms it
+            partials = [e.data["text"] for e in reply.events if e.type == "transcript.partial"]
+            assert partials and said(partials[-1], *keys), reply.events
             states = [e for e in reply.events if e.type == "persona.state"]
             assert states and 0 <= states[-1].data["agitation"] <= 100
         transcript = await client.transcript()
