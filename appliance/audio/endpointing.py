@@ -1,4 +1,4 @@
-"""Streaming endpointer: turns VAD probabilities into speech-start, silence and speech-end events."""
+"""Streaming endpointer: VAD probabilities become speech-start, silence and speech-end events."""
 
 from __future__ import annotations
 
@@ -133,11 +133,10 @@ class Endpointer:
         if self._silence_from is None:
             self._silence_from = chunk_start
         silent = self._pos - self._silence_from
-        end = self._voice_end()
         if not self._speculated and silent >= self._speculative:
             self._speculated = True
-            events.append(VADEvent("silence_start", end, self._start, self._pos))
+            events.append(VADEvent("silence_start", self._voice_end(), self._start, self._pos))
         if silent >= self._min_silence:
             self._in_speech = False
             self._voiced_from = None
-            events.append(VADEvent("speech_end", end, self._start, self._pos))
+            events.append(VADEvent("speech_end", self._voice_end(), self._start, self._pos))

@@ -104,8 +104,8 @@ class WhisperASR:
         if not isinstance(self._model, WhisperModel):
             raise ASRError("ASR is not started")
         audio_s = len(samples) / SAMPLE_RATE
-        fits = MIN_FITTED_AUDIO_S <= audio_s < FULL_WINDOW_S - (self._fit_margin or 0.0)
-        if self._fit_margin is not None and fits:
+        margin = self._fit_margin
+        if margin is not None and MIN_FITTED_AUDIO_S <= audio_s < FULL_WINDOW_S - margin:
             fitted = self._transcribe_fitted(self._model, samples)
             if plausible(fitted.text, audio_s):
                 return fitted

@@ -8,7 +8,7 @@ from typing import Any
 
 from appliance.errors import ScenarioError
 from appliance.persona.agitation import AgitationMachine, Features
-from appliance.persona.prompt import Message, PromptBuilder
+from appliance.persona.prompt import MAX_HISTORY_TURNS, Message, PromptBuilder
 from appliance.persona.reply_filter import ReplyFilter
 from appliance.persona.routing import responders
 from appliance.persona.scenario import Scenario
@@ -27,7 +27,9 @@ class PersonaEngine:
     are the transcript's lists, appended as things happen.
     """
 
-    def __init__(self, scenario: Scenario, *, t0: float = 0.0, max_history_turns: int = 10) -> None:
+    def __init__(
+        self, scenario: Scenario, *, t0: float = 0.0, max_history_turns: int = MAX_HISTORY_TURNS
+    ) -> None:
         self.scenario = scenario
         self._machine = AgitationMachine(scenario, t0=t0)
         self._prompts = PromptBuilder(scenario, max_history_turns=max_history_turns)

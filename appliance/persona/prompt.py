@@ -16,6 +16,7 @@ from appliance.persona.state import PersonaState
 from appliance.persona.vocabulary import OFFICER, SUBJECT
 
 MAX_PROMPT_TOKENS = 700
+MAX_HISTORY_TURNS = 10  # transcript turns a prompt may carry (see window_start)
 # Conservative characters-per-token for English under a GPT-2-style BPE (SmolLM2's tokenizer).
 CHARS_PER_TOKEN = 3.5
 MESSAGE_OVERHEAD_TOKENS = 4  # role markers of the chat template
@@ -45,7 +46,7 @@ class PromptBuilder:
         self,
         scenario: Scenario,
         *,
-        max_history_turns: int = 10,
+        max_history_turns: int = MAX_HISTORY_TURNS,
         max_line_chars: int = 200,
         max_tokens: int = MAX_PROMPT_TOKENS,
     ) -> None:

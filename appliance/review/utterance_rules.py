@@ -81,7 +81,8 @@ MINIMIZING = _rx(
 _NEGATED_LABEL = _rx(r"\b(not|n't|never)\s+(\w+\s+){0,2}(crazy|nuts|stupid)\b")
 INSULT = _rx(
     r"\b(idiot|stupid|moron|crazy|psycho|nuts|nutjob|lunatic|retard|retarded|dumbass|hysterical|"
-    r"you people|deaf|nonsense|whin(e|es|ing|y)|crybaby|drama queen|pathetic|grow up)\b|(^|[,.!?]\s*|\b(and|just|now|so)\s+)shut (up|your)\b"
+    r"you people|deaf|nonsense|whin(e|es|ing|y)|crybaby|drama queen|pathetic|grow up)\b"
+    r"|(^|[,.!?]\s*|\b(and|just|now|so)\s+)shut (up|your)\b"
     r"|\b(hell|damn|ass|shit|fuck\w*|bullshit)\b"
     r"|\bjesus christ\b|\bembarrassing yourself\b|\bacting like a child\b|\bmaking a scene\b"
     r"|\bdon't get smart\b|\bwhat's (wrong with you|your problem)\b|\bi don't have (all night|time "
