@@ -14,13 +14,13 @@ import numpy as np
 
 from appliance.audio.endpointing import Endpointer
 from appliance.audio.frames import SAMPLE_RATE, Audio, FloatPCM, read_wav, write_wav
-from appliance.conversation import Conversation
+from appliance.turn.conversation import Conversation
 from appliance.engine import Engine
 from appliance.errors import ApplianceError, AudioInputError
 from appliance.persona.scenario import load_scenario
-from appliance.reply import speak_reply
+from appliance.turn.reply import speak_reply
 from appliance.settings import Settings, load_settings
-from appliance.timing import TurnTimeline
+from appliance.turn.timeline import TurnTimeline
 
 DEFAULT_SCENARIO = "overpass_voices"
 

@@ -11,10 +11,10 @@ import time
 from collections.abc import Sequence
 
 from appliance.audio.frames import SAMPLE_RATE
-from appliance.conversation import Conversation
+from appliance.turn.conversation import Conversation
 from appliance.engine import Engine
 from appliance.persona.scenario import load_scenario
-from appliance.timing import TurnTimeline
+from appliance.turn.timeline import TurnTimeline
 from benchmarks.live_load import SCENARIOS, TurnRecord, utterance_index
 from benchmarks.utterances import Utterance
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from appliance.timing import STAGES
+from appliance.turn.timeline import STAGES
 from benchmarks.live_load import SESSION_ENDED, TurnRecord
 
 STAGE_NAMES: tuple[str, ...] = tuple(name for name, _, _ in STAGES)

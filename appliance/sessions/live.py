@@ -28,14 +28,14 @@ from appliance.audio.inbound import InboundConverter
 from appliance.audio.outbound_track import RATE as OUT_RATE
 from appliance.audio.outbound_track import PacedAudioTrack
 from appliance.audio.utterance_buffer import UtteranceBuffer
-from appliance.conversation import Conversation
+from appliance.turn.conversation import Conversation
 from appliance.engine import Engine
 from appliance.errors import ApplianceError, SessionConflict, SignallingError
 from appliance.inference.asr import Transcription
 from appliance.persona.scenario import Scenario
-from appliance.reply import speak_reply
+from appliance.turn.reply import speak_reply
 from appliance.sessions.feed import EventFeed
-from appliance.timing import TurnTimeline
+from appliance.turn.timeline import TurnTimeline
 
 log = logging.getLogger(__name__)
 TICK_S = 2.0

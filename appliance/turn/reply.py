@@ -10,7 +10,7 @@ from typing import Protocol
 
 from appliance.inference.llm_client import LLMClient, Message
 from appliance.inference.tts import PiperTTS, Speech, VoiceStyle
-from appliance.timing import TurnTimeline
+from appliance.turn.timeline import TurnTimeline
 
 
 class Line(Protocol):
