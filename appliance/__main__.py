@@ -9,7 +9,7 @@ import sys
 COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("appliance.serve", "run the appliance (API, sessions, models)"),
     "provision": (
-        "appliance.provision",
+        "appliance.provisioning.cli",
         "first-boot set-up: room, admin, TLS, profile, models, config",
     ),
     "doctor": ("appliance.doctor", "check the appliance end to end and report one table"),

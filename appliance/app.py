@@ -1,27 +1,20 @@
-"""The FastAPI application: health, sessions and signalling; resources live in its lifespan."""
+"""The FastAPI application: health plus the web layer's API; resources live in its lifespan."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
 from appliance import __version__
 from appliance.discovery import Advertisement
 from appliance.engine import Engine
-from appliance.errors import ApplianceError, ScenarioError
+from appliance.review.reviewer import SessionReviewer
 from appliance.sessions.manager import SessionManager
-from appliance.sessions.routes import router as sessions_router
 from appliance.settings import Settings
 from appliance.web.install import install, open_records
-
-
-def _status(exc: ApplianceError) -> int:
-    if isinstance(exc, ScenarioError):
-        return 404 if exc.code == "scenario_unknown" else 422
-    return int(getattr(exc, "status", 500))
 
 
 def create_app(
@@ -36,7 +29,7 @@ def create_app(
             records = await stack.enter_async_context(open_records(settings))
             app.state.records = records
             sessions = await stack.enter_async_context(
-                SessionManager(engine, data / "sessions", records)
+                SessionManager(engine, data / "sessions", SessionReviewer(engine), records)
             )
             app.state.sessions = sessions
             if advertise:
@@ -50,12 +43,7 @@ def create_app(
     app = FastAPI(title="CodeBlu appliance", version=__version__, lifespan=lifespan)
     app.state.settings = settings
     app.state.engine = engine
-    app.include_router(sessions_router)
     install(app, settings)
-
-    @app.exception_handler(ApplianceError)
-    async def appliance_error(request: Request, exc: ApplianceError) -> JSONResponse:
-        return JSONResponse({"detail": exc.message, "code": exc.code}, status_code=_status(exc))
 
     @app.get("/healthz")
     async def healthz() -> JSONResponse:

@@ -9,18 +9,20 @@ import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from appliance.audio.endpointing import Endpointer
 from appliance.audio.frames import SAMPLE_RATE, Audio, FloatPCM, read_wav, write_wav
-from appliance.turn.conversation import Conversation
 from appliance.engine import Engine
 from appliance.errors import ApplianceError, AudioInputError
 from appliance.persona.scenario import load_scenario
-from appliance.turn.reply import speak_reply
 from appliance.settings import Settings, load_settings
+from appliance.turn.conversation import Conversation
+from appliance.turn.events import Event, SpeechStart, TranscriptFinal
 from appliance.turn.timeline import TurnTimeline
+from appliance.turn.turn import BufferOutput, TurnRunner, Utterance
 
 DEFAULT_SCENARIO = "overpass_voices"
 
@@ -36,6 +38,7 @@ class ConverseResult:
     speech_start_s: float
     speech_end_s: float
     timings_ms: dict[str, float] = field(default_factory=dict)
+    events: list[dict[str, Any]] = field(default_factory=list)  # the turn's data-channel events
 
 
 def officer_speech(engine: Engine, audio: FloatPCM, source: Path) -> tuple[FloatPCM, float, float]:
@@ -61,7 +64,7 @@ async def converse(
     audio: Audio | None = None,
 ) -> ConverseResult:
     """Run one turn on a started engine and write the reply audio."""
-    assert engine.asr and engine.tts and engine.llm and engine.analyzer
+    assert engine.tts and engine.analyzer
     audio = audio or read_wav(input_path)
     conversation = Conversation(
         load_scenario(scenario_id),
@@ -69,53 +72,34 @@ async def converse(
         session_id="converse",
         officer={"id": "cli", "name": "Officer"},
     )
+    events: list[Event] = []
     timeline = TurnTimeline()
     timeline.mark("speech_end")
+    timeline.mark("vad_start")
     speech, t0, t1 = await asyncio.to_thread(officer_speech, engine, audio.samples, input_path)
+    timeline.mark("vad_done")
     timeline.mark("endpoint")
-    timeline.mark("asr_start")
-    heard = await engine.asr.transcribe(speech)
-    timeline.mark("asr_done")
-    if not heard.text:
+    turn = TurnRunner(engine, conversation, events.append, lambda: t1)
+    if await turn.hear(Utterance(speech, t0, t1), timeline) is None:
         raise AudioInputError(f"{input_path}: no words could be recognised in the speech")
-    await engine.analysis_thread.call(conversation.officer_turn, heard.text, start=t0, end=t1)
-    lines: list[str] = []
-    pcm: list[np.ndarray] = []
-    for plan in conversation.reply_plans():
-        said: list[str] = []
-        async for spoken in speak_reply(
-            engine.llm,
-            engine.tts,
-            plan.messages,
-            plan.lines,
-            style_for=lambda _speaker, v=plan.voice: v,
-            timeline=timeline,
-        ):
-            said.append(spoken.text)
-            lines.append(
-                f"[{spoken.speaker}] {spoken.text}" if spoken.speaker != "subject" else spoken.text
-            )
-            pcm.append(spoken.speech.pcm)
-        conversation.character_turn(plan.speaker, " ".join(said), start=t1, end=t1)
-    if not pcm:
+    out = BufferOutput()
+    await turn.reply(timeline, out)
+    if not out.lines:
         raise ApplianceError("the subject's reply was empty", code="reply_empty")
-    reply = np.concatenate(pcm)
+    reply = np.concatenate([s.pcm for s in out.lines])
     write_wav(out_path, reply, engine.tts.sample_rate)
-    timings = timeline.stages_ms()
-    timings["vad"] = timings.pop("endpoint", 0.0)
-    timings.pop("asr_compute", None)
-    first = timeline.first("tts_first_audio")
-    start = timeline.first("speech_end")
-    if first is not None and start is not None:
-        timings["to_first_audio"] = round((first - start) * 1000.0, 1)
+    said = [e for e in events if isinstance(e, SpeechStart)]
     return ConverseResult(
-        officer_text=heard.text,
-        reply_text=" ".join(lines),
+        officer_text=next(e.text for e in events if isinstance(e, TranscriptFinal)),
+        reply_text=" ".join(
+            e.text if e.speaker == "subject" else f"[{e.speaker}] {e.text}" for e in said
+        ),
         reply_path=str(out_path),
         reply_seconds=round(len(reply) / engine.tts.sample_rate, 2),
         speech_start_s=round(t0, 3),
         speech_end_s=round(t1, 3),
-        timings_ms=timings,
+        timings_ms=timeline.stages_ms(),
+        events=[e.to_json() for e in events],
     )
 
 

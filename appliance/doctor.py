@@ -17,7 +17,7 @@ from appliance.checks.host import (
     running_appliance,
 )
 from appliance.checks.mdns import mdns_row
-from appliance.checks.models import (
+from appliance.checks.model_stages import (
     llm_answer_row,
     model_files_row,
     remote_stage_rows,

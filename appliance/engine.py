@@ -10,6 +10,7 @@ from types import TracebackType
 from typing import Literal
 
 from appliance.audio.vad import SileroVAD
+from appliance.dialogue.analysis import UtteranceAnalyzer
 from appliance.errors import ApplianceError
 from appliance.inference.asr import WhisperASR
 from appliance.inference.executor import ModelThread
@@ -17,7 +18,6 @@ from appliance.inference.llm_client import LLMClient
 from appliance.inference.llm_server import LLMServer
 from appliance.inference.models import ModelPaths, resolve_models
 from appliance.inference.tts import PiperTTS
-from appliance.review.utterance_analysis import UtteranceAnalyzer
 from appliance.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -1,4 +1,8 @@
-"""One error type per stage, each with a stable code and a message meant for a person."""
+"""One error type per stage, each with a stable code and a message meant for a person.
+
+The HTTP status an API answers each with is the web layer's business:
+``appliance.web.http_errors.STATUS``.
+"""
 
 from __future__ import annotations
 
@@ -16,10 +20,6 @@ class ApplianceError(Exception):
 
     def __str__(self) -> str:
         return self.message
-
-    def as_event(self) -> dict[str, str]:
-        """The ``error`` event sent to clients for this failure."""
-        return {"type": "error", "code": self.code, "message": self.message}
 
 
 class ConfigError(ApplianceError):
@@ -71,35 +71,54 @@ class TranscriptError(ApplianceError):
 
 
 class SessionError(ApplianceError):
-    """A live-session request that cannot be honoured; ``status`` is the HTTP status to answer."""
+    """A live-session request that cannot be honoured."""
 
     code = "session_error"
-    status = 400
 
 
 class SessionNotFound(SessionError):
     """No session with that id."""
 
     code = "session_not_found"
-    status = 404
 
 
 class SessionsFull(SessionError):
     """Every session slot is in use."""
 
     code = "sessions_full"
-    status = 503
 
 
 class SessionConflict(SessionError):
     """The request does not fit the session's state (e.g. a second offer)."""
 
     code = "session_conflict"
-    status = 409
 
 
 class SignallingError(SessionError):
     """The SDP offer is malformed or unusable."""
 
     code = "sdp_invalid"
-    status = 400
+
+
+class RecordsError(ApplianceError):
+    """The records database cannot be opened, migrated, read or written."""
+
+    code = "records_error"
+
+
+class RecordInvalid(RecordsError):
+    """A value given to the records store is unusable (weak password, bad date, bad transcript)."""
+
+    code = "record_invalid"
+
+
+class RecordNotFound(RecordsError):
+    """No record with that id."""
+
+    code = "record_not_found"
+
+
+class RecordConflict(RecordsError):
+    """The write clashes with what is stored (duplicate name, already signed off)."""
+
+    code = "record_conflict"

@@ -1,4 +1,4 @@
-"""``python -m appliance serve``: start the models, then the HTTP API, and shut both down cleanly."""
+"""``python -m appliance serve``: start the models, then the HTTP API; shut both down cleanly."""
 
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ from collections.abc import Iterator
 import uvicorn
 
 from appliance.app import create_app
+from appliance.certificates import server_tls
 from appliance.checks.preflight import preflight
 from appliance.engine import Engine
 from appliance.errors import ApplianceError
 from appliance.logs import setup_logging
 from appliance.settings import Settings, load_settings
-from appliance.web.tls import server_tls
 
 log = logging.getLogger("appliance")
 

@@ -24,7 +24,7 @@ class _Section(BaseModel):
 class ApplianceSection(_Section):
     """Identity of this appliance on the LAN."""
 
-    room: str = Field("Training Room", min_length=1, max_length=63)
+    room: str = Field(default="Training Room", min_length=1, max_length=63)
     profile: Literal["cpu-embedded", "gpu", "jetson"] = "cpu-embedded"
     data_dir: Path = Path("var")
 
@@ -33,21 +33,22 @@ class ServerSection(_Section):
     """Where the HTTP API listens."""
 
     host: str = "0.0.0.0"
-    port: int = Field(8443, ge=1, le=65535)
-    local_port: int = Field(8080, ge=0, le=65535)  # plain HTTP on 127.0.0.1 only; 0 turns it off
-    max_sessions: int = Field(2, ge=1, le=64)
+    port: int = Field(default=8443, ge=1, le=65535)
+    # Plain HTTP on 127.0.0.1 only; 0 turns it off.
+    local_port: int = Field(default=8080, ge=0, le=65535)
+    max_sessions: int = Field(default=2, ge=1, le=64)
 
 
 class TurnSection(_Section):
     """Turn-taking thresholds: VAD, endpointing and barge-in."""
 
-    vad_threshold: float = Field(0.5, gt=0.0, lt=1.0)
-    vad_negative_threshold: float | None = Field(None, gt=0.0, lt=1.0)
-    min_speech_ms: int = Field(200, ge=0, le=2000)
-    min_silence_ms: int = Field(500, ge=64, le=3000)
-    speech_pad_ms: int = Field(96, ge=0, le=1000)
-    speculative_asr_ms: int = Field(160, ge=0, le=3000)
-    barge_in_min_ms: int = Field(400, ge=0, le=3000)
+    vad_threshold: float = Field(default=0.5, gt=0.0, lt=1.0)
+    vad_negative_threshold: float | None = Field(default=None, gt=0.0, lt=1.0)
+    min_speech_ms: int = Field(default=200, ge=0, le=2000)
+    min_silence_ms: int = Field(default=500, ge=64, le=3000)
+    speech_pad_ms: int = Field(default=96, ge=0, le=1000)
+    speculative_asr_ms: int = Field(default=160, ge=0, le=3000)
+    barge_in_min_ms: int = Field(default=400, ge=0, le=3000)
 
 
 class ModelsSection(_Section):
@@ -58,12 +59,12 @@ class ModelsSection(_Section):
     asr: str = "bundled"
     asr_device: Literal["cpu", "cuda", "auto"] = "cpu"
     asr_compute_type: str = "int8"
-    asr_beam_size: int = Field(1, ge=1, le=10)
-    asr_threads: int = Field(2, ge=1, le=64)
+    asr_beam_size: int = Field(default=1, ge=1, le=10)
+    asr_threads: int = Field(default=2, ge=1, le=64)
     # Encode only the utterance plus this margin (s) instead of Whisper's padded 30 s window (a
     # transcript that looks like a decoding loop is redone on the full window); 0: always the full
     # window. benchmarks/RESULTS.md has its speed and word error rate.
-    asr_window_margin_s: float = Field(1.0, ge=0.0, le=30.0)
+    asr_window_margin_s: float = Field(default=1.0, ge=0.0, le=30.0)
     tts: str = "bundled"
     tts_cuda: bool = False
 
@@ -76,18 +77,18 @@ class LLMSection(_Section):
     served_name: str = "persona"
     url: str | None = None
     host: str = "127.0.0.1"
-    port: int = Field(8091, ge=1, le=65535)
-    context_tokens: int = Field(2048, ge=256)
-    threads: int = Field(2, ge=1, le=256)
+    port: int = Field(default=8091, ge=1, le=65535)
+    context_tokens: int = Field(default=2048, ge=256)
+    threads: int = Field(default=2, ge=1, le=256)
     # llama.cpp: RAM for saved prompt states (each session's conversation so far), so sessions
     # sharing one server do not re-read each other's prompts; 0: off. vLLM caches prefixes itself.
-    prompt_cache_mib: int = Field(512, ge=0, le=65536)
-    max_tokens: int = Field(80, ge=1, le=2048)
-    temperature: float = Field(0.7, ge=0.0, le=2.0)
+    prompt_cache_mib: int = Field(default=512, ge=0, le=65536)
+    max_tokens: int = Field(default=80, ge=1, le=2048)
+    temperature: float = Field(default=0.7, ge=0.0, le=2.0)
     seed: int = 7
-    startup_timeout_s: float = Field(120.0, gt=0)
-    request_timeout_s: float = Field(30.0, gt=0)
-    max_restarts: int = Field(3, ge=0)
+    startup_timeout_s: float = Field(default=120.0, gt=0)
+    request_timeout_s: float = Field(default=30.0, gt=0)
+    max_restarts: int = Field(default=3, ge=0)
     extra_args: tuple[str, ...] = ()
 
     @model_validator(mode="after")
@@ -102,7 +103,7 @@ class RecordsSection(_Section):
 
     path: Path = Path("var/records.sqlite3")
     keep_audio: bool = False
-    audio_retention_days: int = Field(30, ge=1, le=3650)
+    audio_retention_days: int = Field(default=30, ge=1, le=3650)
 
 
 class TLSSection(_Section):
@@ -123,7 +124,7 @@ class LoggingSection(_Section):
     """Log lines to stdout (journald): level, and JSON lines instead of plain text."""
 
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-    json_lines: bool = Field(False, alias="json")  # ``json`` would shadow BaseModel.json
+    json_lines: bool = Field(default=False, alias="json")  # ``json`` would shadow BaseModel.json
 
 
 class Settings(_Section):
@@ -137,7 +138,7 @@ class Settings(_Section):
     records: RecordsSection = RecordsSection()
     tls: TLSSection = TLSSection()
     logging: LoggingSection = LoggingSection()
-    source: str = Field("defaults", exclude=True)
+    source: str = Field(default="defaults", exclude=True)
 
     def resolve(self, path: Path) -> Path:
         """A configured path, made absolute relative to the appliance's working directory."""
@@ -180,7 +181,10 @@ def _env_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
 
 
 def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
-    """Load the config file, its hardware profile and environment overrides; fail with key and reason."""
+    """Load the config file, its hardware profile and environment overrides.
+
+    Fails with a ``ConfigError`` naming the key and the reason.
+    """
     environ = os.environ if environ is None else environ
     path = Path(environ.get("CODEBLU_CONFIG", path or DEFAULT_CONFIG))
     user = _read_toml(path)

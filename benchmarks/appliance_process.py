@@ -25,7 +25,7 @@ def free_port() -> int:
 
 
 def isolated_env(data_dir: Path, *, profile: str, max_sessions: int) -> dict[str, str]:
-    """``CODEBLU_*`` overrides that keep a benchmark appliance off real ports, records and mDNS room."""
+    """``CODEBLU_*`` overrides keeping a benchmark appliance off real ports, records and room."""
     return {
         "CODEBLU_APPLIANCE__PROFILE": f'"{profile}"',
         "CODEBLU_APPLIANCE__DATA_DIR": f'"{data_dir}"',

@@ -107,7 +107,8 @@ async def run(args: argparse.Namespace) -> int:
     for r in results:
         name = "full 30 s" if r["margin_s"] is None else f"utterance + {r['margin_s']:g} s"
         table.append(
-            f"{name:<17} {r['ms_sum']:>11.0f} ms   {r['ms_sum'] / base['ms_sum']:>6.2f}   {100 * r['wer']:5.1f} %"
+            f"{name:<17} {r['ms_sum']:>11.0f} ms   {r['ms_sum'] / base['ms_sum']:>6.2f}   "
+            f"{100 * r['wer']:5.1f} %"
         )
     doc = {
         "benchmark": "asr_window",
@@ -124,7 +125,8 @@ async def run(args: argparse.Namespace) -> int:
     path = args.out / f"asr-window-{started:%Y%m%d-%H%M%S}.json"
     path.write_text(json.dumps(doc, indent=1))
     print(
-        f"ASR encoder window, load average {doc['load_average_before']} → {doc['load_average_after']}"
+        "ASR encoder window, load average "
+        f"{doc['load_average_before']} → {doc['load_average_after']}"
     )
     print(doc["table"])
     print(f"wrote {path}")

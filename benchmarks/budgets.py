@@ -1,4 +1,4 @@
-"""Turn-latency budgets per profile: ``[[turn_latency.PROFILE]]`` in firmware_config/budgets.toml."""
+"""Latency budgets per profile (``[[turn_latency.PROFILE]]`` in firmware_config/budgets.toml)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from appliance.checks.models import BUDGETS_FILE
+from appliance.checks.model_stages import BUDGETS_FILE
 
 
 @dataclass(frozen=True)

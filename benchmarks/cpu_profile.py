@@ -18,7 +18,7 @@ CATEGORIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ASR (faster-whisper / CTranslate2)", ("faster_whisper", "ctranslate2")),
     ("TTS (Piper)", ("piper",)),
     ("VAD (Silero, onnxruntime)", ("vad.py", "endpointing.py")),
-    ("utterance analysis", ("review/", "utterance_analysis", "act_classifier")),
+    ("utterance analysis", ("dialogue/", "review/")),
     ("Opus encode/decode (aiortc codecs)", ("codecs/opus", "opus.py")),
     ("resampling", ("soxr", "resample", "audio/inbound", "frames.py")),
     (

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from appliance.turn.events import BargeIn, TurnTiming
 from benchmarks.utterances import Utterance, UtteranceSet
 from headset_client import HeadsetClient
 from headset_client.client import ReplyResult, TurnError
@@ -102,8 +103,8 @@ def reply_gaps(frames: Sequence[FrameLevel], first_at: float, last_at: float) ->
 def _late_frames(reply: ReplyResult) -> int | None:
     """Cumulative server pacing underruns from ``turn.timing``, when the appliance sends them."""
     for e in reply.events:
-        if e.type == "turn.timing" and isinstance(e.data.get("late_frames"), int):
-            return int(e.data["late_frames"])
+        if isinstance(e.event, TurnTiming):
+            return e.event.late_frames
     return None
 
 
@@ -151,8 +152,8 @@ async def _barge_in(
         return rec, after
     rec.stop_after_event_ms = _round(result.stop_after_event_ms)
     rec.stop_after_speech_ms = _round(result.stop_after_speech_ms)
-    dropped = result.event.data.get("dropped_s")
-    rec.dropped_s = float(dropped) if isinstance(dropped, int | float) else None
+    event = result.event.event
+    rec.dropped_s = event.dropped_s if isinstance(event, BargeIn) else None
     try:
         _fill(after, client, await client.wait_reply(timeout_s=plan.reply_timeout_s))
     except (TurnError, TimeoutError) as exc:

@@ -1,8 +1,9 @@
 """The naive baseline: fixed 700 ms endpoint, full ASR, full LLM completion, full TTS, then play.
 
-Same models (one ``Engine``), same utterances, same persona prompts (``Conversation``), run in
-the benchmark's own process one turn after another. Its timeline uses the live pipeline's event
-names, so both are reduced to stages by ``TurnTimeline.stages_ms``.
+Same models (one ``Engine``), same utterances, same persona prompts and the same turn code
+(``TurnRunner`` with ``whole=True``), run in the benchmark's own process one turn after another.
+Its timeline uses the live pipeline's event names, so both are reduced to stages by
+``TurnTimeline.stages_ms``.
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ import time
 from collections.abc import Sequence
 
 from appliance.audio.frames import SAMPLE_RATE
-from appliance.turn.conversation import Conversation
 from appliance.engine import Engine
 from appliance.persona.scenario import load_scenario
+from appliance.turn.conversation import Conversation
 from appliance.turn.timeline import TurnTimeline
+from appliance.turn.turn import BufferOutput, TurnRunner
+from appliance.turn.turn import Utterance as TurnUtterance
 from benchmarks.live_load import SCENARIOS, TurnRecord, utterance_index
 from benchmarks.utterances import Utterance
 
@@ -25,32 +28,15 @@ FRAME_S = 0.020  # one outbound frame before the first audio is out
 async def naive_turn(
     engine: Engine, conversation: Conversation, utt: Utterance, t: float
 ) -> TurnTimeline:
-    """One sequential turn; the silence wait is accounted, not slept."""
-    assert engine.asr and engine.llm and engine.tts
+    """One sequential turn through the shared ``TurnRunner``; the silence wait is accounted."""
+    end = t + utt.duration_s
+    turn = TurnRunner(engine, conversation, lambda _event: None, lambda: end, whole=True)
     tl = TurnTimeline()
     now = time.monotonic()
     tl.mark("speech_end", now - ENDPOINT_S)
     tl.mark("endpoint", now)
-    tl.mark("asr_start")
-    heard = await engine.asr.transcribe(utt.samples)
-    tl.mark("asr_done")
-    await engine.analysis_thread.call(
-        conversation.officer_turn, heard.text or "Hello?", start=t, end=t + utt.duration_s
-    )
-    for plan in conversation.reply_plans():
-        tl.mark("llm_request")
-        text = await engine.llm.complete(plan.messages)
-        tl.mark("llm_first_token")  # nothing is used before the completion is whole
-        tl.mark("llm_done")
-        lines = [*plan.lines.feed(text), *plan.lines.finish()]
-        said = " ".join(line.text for line in lines)
-        tl.mark("first_sentence")
-        if said:
-            await engine.tts.synthesize(said, plan.voice)
-        tl.mark("tts_first_audio")
-        conversation.character_turn(plan.speaker, said, start=t, end=t)
-    first = tl.first("tts_first_audio")
-    tl.mark("first_frame_sent", (first or time.monotonic()) + FRAME_S)
+    if await turn.hear(TurnUtterance(utt.samples, t, end), tl) is not None:
+        await turn.reply(tl, BufferOutput(lead_s=FRAME_S))
     return tl
 
 
@@ -85,7 +71,7 @@ async def run_naive(
                     utterance_s=round(len(utt.samples) / SAMPLE_RATE, 2),
                     latency_ms=stages.get("total"),
                     stages_ms=stages,
-                    reply=conversation.turns[-1]["text"] if conversation.turns else "",
+                    reply=conversation.turns[-1].text if conversation.turns else "",
                 )
             )
     return records

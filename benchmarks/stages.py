@@ -32,8 +32,8 @@ from appliance.inference.llm_client import LLMClient
 from appliance.inference.llm_server import LLMServer
 from appliance.inference.models import resolve_models
 from appliance.inference.tts import PiperTTS
-from appliance.persona.engine import PersonaEngine
 from appliance.persona.scenario import load_scenario
+from appliance.persona.subject import PersonaEngine
 from appliance.settings import Settings, load_settings
 from benchmarks.appliance_process import isolated_env
 from benchmarks.machine import load_average, machine_info
@@ -164,7 +164,7 @@ async def bench_llm(
 
 
 async def bench_tts(settings: Settings, repeats: int) -> dict[str, Any]:
-    """Synthesis time of one reply sentence (the pipeline's first audio) and the real-time factor."""
+    """Synthesis time of one reply sentence (the first audio) and the real-time factor."""
     paths = resolve_models(settings)
     tts = PiperTTS(paths.tts_onnx, paths.tts_config, use_cuda=settings.models.tts_cuda)
     await tts.start()
@@ -195,7 +195,8 @@ def format_table(result: dict[str, Any]) -> str:
     if "vad" in result:
         v = result["vad"]["us_per_chunk"]
         out.append(
-            f"VAD  per 32 ms chunk: p50 {v['p50']:.0f} µs, p95 {v['p95']:.0f} µs, max {v['max']:.0f} µs "
+            f"VAD  per 32 ms chunk: p50 {v['p50']:.0f} µs, p95 {v['p95']:.0f} µs, "
+            f"max {v['max']:.0f} µs "
             f"({100 * result['vad']['share_of_realtime']:.2f} % of real time)"
         )
     for a in result.get("asr", []):
@@ -205,12 +206,14 @@ def format_table(result: dict[str, Any]) -> str:
         for k, r in llm["by_streams"].items():
             t, i = r["ttft_ms"] or {}, r["itl_ms"] or {}
             out.append(
-                f"LLM  {name} {k} stream(s): first token p50 {t.get('p50', '-')} p95 {t.get('p95', '-')} ms; "
+                f"LLM  {name} {k} stream(s): first token p50 {t.get('p50', '-')} "
+                f"p95 {t.get('p95', '-')} ms; "
                 f"inter-token p50 {i.get('p50', '-')} p95 {i.get('p95', '-')} ms"
             )
     for text, r in result.get("tts", {}).items():
         out.append(
-            f"TTS  {r['audio_s']:.1f} s of speech: first audio {r['first_audio_ms']:.0f} ms, RTF {r['rtf']}"
+            f"TTS  {r['audio_s']:.1f} s of speech: first audio {r['first_audio_ms']:.0f} ms, "
+            f"RTF {r['rtf']}"
             f"  ({text[:40]})"
         )
     return "\n".join(out)

@@ -95,7 +95,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 async def target(
     args: argparse.Namespace, env: dict[str, str], work: Path
 ) -> AsyncIterator[Target]:
-    """The appliance under test: the one given, or one this benchmark starts with paired headsets."""
+    """The appliance under test: the one given, or one started here with paired headsets."""
     tokens = args.token or (
         [os.environ["CODEBLU_DEVICE_TOKEN"]] if os.environ.get("CODEBLU_DEVICE_TOKEN") else []
     )
@@ -151,7 +151,8 @@ async def run(args: argparse.Namespace) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     stamp = started_at.strftime("%Y%m%d-%H%M%S")
     name = args.name = (
-        f"turn-latency-{profile}{'-smoke' if args.smoke else ''}{'-' + args.label if args.label else ''}-{stamp}"
+        f"turn-latency-{profile}{'-smoke' if args.smoke else ''}"
+        f"{'-' + args.label if args.label else ''}-{stamp}"
     )
     load_before = load_average()
     with tempfile.TemporaryDirectory(prefix="codeblu-bench-") as tmp:
@@ -162,7 +163,8 @@ async def run(args: argparse.Namespace) -> int:
         lines = await synthesize_lines(naive_settings)
         print(
             f"synthesized {len(lines.turns)} officer lines in {lines.synth_s:.1f} s "
-            f"({min(u.duration_s for u in lines.turns):.1f}–{max(u.duration_s for u in lines.turns):.1f} s long)"
+            f"({min(u.duration_s for u in lines.turns):.1f}–"
+            f"{max(u.duration_s for u in lines.turns):.1f} s long)"
         )
         levels: list[LevelResult] = []
         profile_txt: Path | None = None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -23,6 +22,16 @@ from aiortc.mediastreams import MediaStreamTrack
 
 from appliance.audio.frames import Audio, FloatPCM, write_wav
 from appliance.errors import ApplianceError
+from appliance.turn.events import (
+    ErrorEvent,
+    Event,
+    EventError,
+    SessionEnded,
+    SpeechStart,
+    TranscriptFinal,
+    TurnTiming,
+    from_json,
+)
 from headset_client.latency import (
     SILENCE_DBFS,
     FrameLevel,
@@ -56,11 +65,20 @@ class TurnError(ApplianceError):
 
 @dataclass(frozen=True)
 class ChannelEvent:
-    """One message from the ``events`` data channel, with its monotonic receive time."""
+    """One typed event from the ``events`` data channel, with its monotonic receive time."""
 
-    type: str
-    data: dict[str, Any]
+    event: Event
     received_at: float
+
+    @property
+    def type(self) -> str:
+        """The event's wire type."""
+        return self.event.type
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The event as JSON (what was sent)."""
+        return self.event.to_json()
 
 
 @dataclass(frozen=True)
@@ -238,14 +256,11 @@ class HeadsetClient:
 
     def _on_message(self, message: str | bytes) -> None:
         try:
-            data = json.loads(message)
-        except (ValueError, UnicodeDecodeError):
-            log.warning("non-JSON message on the events channel: %r", message[:200])
+            typed = from_json(message)
+        except EventError as exc:
+            log.warning("dropped a message on the events channel (%s): %r", exc, message[:200])
             return
-        if not isinstance(data, dict) or not isinstance(data.get("type"), str):
-            log.warning("event without a type on the events channel: %r", data)
-            return
-        event = ChannelEvent(data["type"], data, time.monotonic())
+        event = ChannelEvent(typed, time.monotonic())
         self.events.append(event)
         if self._on_event is not None:
             self._on_event(event)
@@ -358,14 +373,11 @@ class HeadsetClient:
             return self._closed_event()
 
         started = await self._changes.until(onset, deadline, "the subject's reply audio")
-        if isinstance(started, ChannelEvent) and started.type == "session.ended":
-            outcome = started.data.get("outcome", "ended")
+        if isinstance(started, ChannelEvent) and isinstance(started.event, SessionEnded):
+            outcome = started.event.outcome
             raise TurnError(f"the session ended ({outcome}) before a reply", code="session_ended")
-        if isinstance(started, ChannelEvent):
-            raise TurnError(
-                str(started.data.get("message", "the appliance failed this turn")),
-                code=str(started.data.get("code", TurnError.code)),
-            )
+        if isinstance(started, ChannelEvent) and isinstance(started.event, ErrorEvent):
+            raise TurnError(started.event.message, code=started.event.code)
         first: FrameLevel = started
 
         def finished() -> bool:
@@ -386,9 +398,9 @@ class HeadsetClient:
             latency_ms=(first.at - t0) * 1000.0,
             text=_subject_text(replies),
             heard=" ".join(
-                str(e.data.get("text", ""))
+                e.event.text
                 for e in replies
-                if e.type == "transcript.final" and e.data.get("speaker") == "officer"
+                if isinstance(e.event, TranscriptFinal) and e.event.speaker == "officer"
             ),
             audio=self.recorder.audio(first.offset, last.offset + last.length).samples,
             stages_ms=_stages(replies),
@@ -438,27 +450,24 @@ class HeadsetClient:
             return ended[0]
         if self._state in ("failed", "closed"):
             return ChannelEvent(
-                "error",
-                {"code": "connection_lost", "message": f"WebRTC connection {self._state}"},
-                time.monotonic(),
+                ErrorEvent("connection_lost", f"WebRTC connection {self._state}"), time.monotonic()
             )
         return None
 
 
 def _subject_text(events: tuple[ChannelEvent, ...]) -> str:
     finals = [
-        str(e.data.get("text", ""))
+        e.event.text
         for e in events
-        if e.type == "transcript.final" and e.data.get("speaker") != "officer"
+        if isinstance(e.event, TranscriptFinal) and e.event.speaker != "officer"
     ]
     if finals:
         return " ".join(finals)
-    return " ".join(str(e.data.get("text", "")) for e in events if e.type == "persona.speech.start")
+    return " ".join(e.event.text for e in events if isinstance(e.event, SpeechStart))
 
 
 def _stages(events: tuple[ChannelEvent, ...]) -> dict[str, float]:
     for e in events:
-        stages = e.data.get("stages_ms")
-        if e.type == "turn.timing" and isinstance(stages, dict):
-            return {str(k): float(v) for k, v in stages.items() if isinstance(v, int | float)}
+        if isinstance(e.event, TurnTiming):
+            return dict(e.event.stages_ms)
     return {}

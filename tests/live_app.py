@@ -32,7 +32,7 @@ class Paired:
 
 @contextlib.asynccontextmanager
 async def served(app: FastAPI, port: int = 0, **uvicorn_kwargs: Any) -> AsyncIterator[str]:
-    """Serve ``app`` (lifespan included) on loopback at ``port`` (0: a free one); yields its origin."""
+    """Serve ``app`` (lifespan included) on loopback at ``port`` (0: a free one); yield its URL."""
     port = port or free_port()
     scheme = "https" if "ssl_certfile" in uvicorn_kwargs else "http"
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **uvicorn_kwargs)

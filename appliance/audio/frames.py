@@ -59,7 +59,7 @@ def rms_dbfs(samples: FloatPCM) -> float:
     if len(samples) == 0:
         return -120.0
     rms = float(np.sqrt(np.mean(np.square(samples, dtype=np.float64))))
-    return max(-120.0, 20.0 * np.log10(rms + 1e-12))
+    return max(-120.0, 20.0 * float(np.log10(rms + 1e-12)))
 
 
 def read_wav(path: Path, *, sample_rate: int = SAMPLE_RATE) -> Audio:

@@ -1,4 +1,4 @@
-"""Outbound audio track: 20 ms frames paced by timestamp, queued speech or silence, instant flush."""
+"""Outbound audio track: 20 ms frames paced by timestamp, queued speech or silence, quick flush."""
 
 from __future__ import annotations
 
@@ -59,7 +59,10 @@ class PacedAudioTrack(MediaStreamTrack):
     def play(
         self, pcm: Int16PCM, *, on_start: Callback | None = None, on_end: Callback | None = None
     ) -> None:
-        """Queue 48 kHz mono int16 speech; ``on_start``/``on_end`` fire as its first/last frame goes out."""
+        """Queue 48 kHz mono int16 speech.
+
+        ``on_start``/``on_end`` fire as its first/last frame goes out.
+        """
         if len(pcm):
             self._clips.append(_Clip(pcm, 0, on_start, on_end))
             self._idle.clear()

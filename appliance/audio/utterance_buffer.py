@@ -8,7 +8,7 @@ from appliance.audio.frames import FloatPCM
 
 
 class UtteranceBuffer:
-    """Keeps recent audio; ``slice(a, b)`` returns samples [a, b) of the stream that are still held."""
+    """Keeps recent audio; ``slice(a, b)`` returns the samples [a, b) of the stream still held."""
 
     def __init__(self, keep_samples: int) -> None:
         self._keep = keep_samples

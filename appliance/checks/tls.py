@@ -6,9 +6,9 @@ import datetime as dt
 
 from cryptography import x509
 
+from appliance.certificates import TLSError, certificate_paths, check_pair, fingerprint_sha256
 from appliance.checks.rows import Row, fail, ok, warn
 from appliance.settings import Settings
-from appliance.web.tls import TLSError, certificate_paths, check_pair, fingerprint_sha256
 
 RENEW_DAYS = 30
 

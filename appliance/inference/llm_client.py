@@ -1,4 +1,4 @@
-"""One client for OpenAI-compatible streaming chat: llama.cpp's server, `vllm serve`, a vLLM cluster."""
+"""One OpenAI-compatible streaming chat client: llama.cpp's server, `vllm serve`, a vLLM cluster."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Supervise the LLM server as a child process (llama.cpp or `vllm serve`), or use an external URL."""
+"""Supervise the LLM server as a child process (llama.cpp, `vllm serve`) or use an external URL."""
 
 from __future__ import annotations
 
@@ -45,7 +45,8 @@ def _prompt_cache_args(cfg: LLMSection) -> list[str]:
     """llama.cpp's RAM cache of prompt states: a session's next prompt resumes from its last one."""
     if not cfg.prompt_cache_mib:
         return []
-    return ["--cache", "true", "--cache_type", "ram", "--cache_size", str(cfg.prompt_cache_mib << 20)]
+    cache_bytes = str(cfg.prompt_cache_mib << 20)
+    return ["--cache", "true", "--cache_type", "ram", "--cache_size", cache_bytes]
 
 
 def server_command(cfg: LLMSection, model: Path | None) -> list[str]:

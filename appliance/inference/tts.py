@@ -17,11 +17,30 @@ from appliance.inference.executor import ModelThread
 class VoiceStyle(Protocol):
     """How a line is voiced (persona stage or character); see ``appliance.persona.voice``."""
 
-    length_scale: float
-    noise_scale: float
-    noise_w_scale: float
-    volume: float
-    pitch_semitones: float
+    @property
+    def length_scale(self) -> float:
+        """Speaking time factor (above 1 is slower)."""
+        ...
+
+    @property
+    def noise_scale(self) -> float:
+        """Voice variation."""
+        ...
+
+    @property
+    def noise_w_scale(self) -> float:
+        """Phoneme length variation."""
+        ...
+
+    @property
+    def volume(self) -> float:
+        """Gain factor."""
+        ...
+
+    @property
+    def pitch_semitones(self) -> float:
+        """Pitch shift."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -100,7 +119,8 @@ class PiperTTS:
             raise TTSError(f"speech synthesis failed: {exc}") from None
         pcm = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)
         if factor != 1.0 and len(pcm):
-            # Played faster by ``factor`` the voice rises in pitch; the longer synthesis keeps tempo.
+            # Played faster by ``factor`` the voice rises in pitch; the longer synthesis keeps
+            # the tempo.
             shifted = resample(
                 int16_to_float(pcm), round(self.sample_rate * factor), self.sample_rate
             )

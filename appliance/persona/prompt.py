@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
+from appliance.inference.llm_client import Message
 from appliance.persona.scenario import Scenario
 from appliance.persona.state import PersonaState
 from appliance.persona.vocabulary import OFFICER, SUBJECT
@@ -21,7 +22,6 @@ MAX_HISTORY_TURNS = 10  # transcript turns a prompt may carry (see window_start)
 CHARS_PER_TOKEN = 3.5
 MESSAGE_OVERHEAD_TOKENS = 4  # role markers of the chat template
 
-Message = dict[str, str]
 
 
 def estimate_tokens(messages: Sequence[Mapping[str, str]]) -> int:

@@ -230,6 +230,20 @@ class LearningObjective(_Card):
     competencies: list[Competency] = Field(min_length=1)
 
 
+class ReviewFacts(_Card):
+    """What the after-action review and the hours export need to know about a card.
+
+    ``practises`` maps a competency to this card's rank as practice for it (1 = the best card
+    for that competency, 2 = the next); the review suggests, for the officer's weakest
+    competency, the cards that list it in rank order (ties by card id), skipping the current one.
+    """
+
+    topic_category: Line
+    suicide_risk: bool = False
+    clinician_on_scene: bool = False
+    practises: dict[Competency, Annotated[int, Field(ge=1, le=9, strict=True)]] = {}
+
+
 class Scenario(_Card):
     """One validated scenario card."""
 
@@ -252,6 +266,7 @@ class Scenario(_Card):
     learning_objectives: list[LearningObjective] = Field(min_length=1)
     competency_weights: dict[Competency, Annotated[float, Field(gt=0, le=5)]] = {}
     references: list[Line] = []
+    review: ReviewFacts
 
     @model_validator(mode="after")
     def _coherent(self) -> Scenario:

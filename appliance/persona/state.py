@@ -30,19 +30,3 @@ class PersonaState:
     def timeline_entry(self) -> dict[str, Any]:
         """The transcript's ``state_timeline`` entry for this state."""
         return {"t": self.t, "agitation": self.agitation, "stage": self.stage}
-
-    def as_event(self) -> dict[str, Any]:
-        """The ``persona.state`` data-channel event for this state."""
-        return {
-            "type": "persona.state",
-            "t": self.t,
-            "agitation": self.agitation,
-            "stage": self.stage,
-            "emotion": self.emotion,
-            "cue": {
-                "posture": self.cue.posture,
-                "gesture": self.cue.gesture,
-                "distance_m": self.cue.distance_m,
-            },
-            "outcome": self.outcome,
-        }

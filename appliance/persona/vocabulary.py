@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from appliance.review.act_vocabulary import ACTS
+from appliance.competencies import COMPETENCY_IDS
+from appliance.dialogue.acts import ACTS
+from appliance.transcript import OFFICER, SUBJECT
 
-# Dialogue acts the utterance analysis tags on an officer turn: one list, owned by the review
-# engine's analysis module, which the persona engine shares.
+# Dialogue acts the utterance analysis tags on an officer turn: one list, owned by the dialogue
+# analysis, which the persona and review engines share.
 DIALOGUE_ACTS: tuple[str, ...] = ACTS
 
 # Agitation stages, lowest first; a card sets the agitation at which each one after calm begins.
@@ -14,17 +16,7 @@ STAGES: tuple[str, ...] = ("calm", "guarded", "agitated", "hostile", "peak")
 # How a session with the subject can end.
 OUTCOMES: tuple[str, ...] = ("resolved", "disengaged", "failed", "time_limit")
 
-# Competency ids of the review rubric (DESIGN.md, "Review: competencies").
-COMPETENCIES: tuple[str, ...] = (
-    "opening_legitimacy",
-    "active_listening",
-    "empathy",
-    "respect_dignity",
-    "directive_clarity",
-    "time_pacing",
-    "crisis_assessment",
-    "options_resolution",
-)
+# Competency ids of the review rubric, in rubric order (one list, shared with the review engine).
+COMPETENCIES: tuple[str, ...] = COMPETENCY_IDS
 
-SUBJECT = "subject"
-OFFICER = "officer"
+__all__ = ["COMPETENCIES", "DIALOGUE_ACTS", "OFFICER", "OUTCOMES", "STAGES", "SUBJECT"]

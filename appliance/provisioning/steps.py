@@ -12,16 +12,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from appliance.certificates import check_pair, ensure_certificate
 from appliance.checks.host import unwritable
+from appliance.checks.model_folders import asr_folder, check_models
 from appliance.checks.rows import Row, ok
 from appliance.errors import ConfigError
 from appliance.provisioning.config_edit import Value, set_keys
-from appliance.provisioning.model_folders import asr_folder, check_models
 from appliance.records.db import open_db
 from appliance.records.passwords import check_strength
 from appliance.records.users import create_admin, has_admin
 from appliance.settings import DEFAULT_CONFIG, Settings, load_settings
-from appliance.web.tls import check_pair, ensure_certificate
 
 INSTALLED_CERT, INSTALLED_KEY = "installed-cert.pem", "installed-key.pem"
 NO_ADMIN = (

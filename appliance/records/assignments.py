@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from appliance.errors import RecordConflict, RecordNotFound
 from appliance.records.clock import iso
 from appliance.records.db import transaction
-from appliance.records.errors import RecordConflict, RecordNotFound
 from appliance.records.officers import get_officer
 
 

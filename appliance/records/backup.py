@@ -8,9 +8,8 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from appliance.errors import ApplianceError
+from appliance.errors import ApplianceError, RecordsError
 from appliance.records.db import BUSY_TIMEOUT_MS
-from appliance.records.errors import RecordsError
 from appliance.settings import Settings, load_settings
 
 

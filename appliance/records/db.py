@@ -12,7 +12,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Concatenate, ParamSpec, Self, TypeVar
 
-from appliance.records.errors import RecordsError
+from appliance.errors import RecordsError
 from appliance.records.migrate import migrate
 
 P = ParamSpec("P")

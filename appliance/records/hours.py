@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from appliance.errors import RecordInvalid
+from appliance.persona.review_facts import scenario_info
 from appliance.records.clock import iso, parse_iso
-from appliance.records.errors import RecordInvalid
 from appliance.records.officers import get_officer
 from appliance.records.sessions import NOT_COMPLETED
-from appliance.review.scenarios import scenario_info
 
 DELIVERY_METHOD = "Scenario-based simulation (live, instructor-supervised)"
 DEESCALATION = "De-escalation (C.R.S. 24-31-315)"

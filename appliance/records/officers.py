@@ -6,9 +6,9 @@ import secrets
 import sqlite3
 from typing import Any
 
+from appliance.errors import RecordConflict, RecordNotFound
 from appliance.records.clock import iso
 from appliance.records.db import transaction
-from appliance.records.errors import RecordConflict, RecordNotFound
 
 
 def _officer(row: sqlite3.Row) -> dict[str, Any]:

@@ -7,8 +7,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from appliance.errors import RecordsError
 from appliance.records.db import transaction
-from appliance.records.errors import RecordsError
 from appliance.records.officers import get_officer
 from appliance.records.tokens import digest, new_code, new_token, normalise_code
 
@@ -17,21 +17,18 @@ class PairingRefused(RecordsError):
     """A room code that is unknown, expired or already used."""
 
     code = "pairing_refused"
-    status = 401
 
 
 class PairingCodeUsed(PairingRefused):
     """A room code that was already redeemed (codes are single use)."""
 
     code = "pairing_code_used"
-    status = 409
 
 
 class PairingCodeExpired(PairingRefused):
     """A room code past its expiry."""
 
     code = "pairing_code_expired"
-    status = 410
 
 
 @dataclass(frozen=True)

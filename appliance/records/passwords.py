@@ -5,7 +5,7 @@ from __future__ import annotations
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from appliance.records.errors import RecordInvalid
+from appliance.errors import RecordInvalid
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256

@@ -7,10 +7,9 @@ import sys
 import time
 from pathlib import Path
 
-from appliance.errors import ApplianceError
+from appliance.errors import ApplianceError, RecordsError
 from appliance.records.backup import copy_database, integrity_problem, records_path
 from appliance.records.db import connect
-from appliance.records.errors import RecordsError
 from appliance.settings import load_settings
 
 

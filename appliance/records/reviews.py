@@ -6,9 +6,9 @@ import json
 import sqlite3
 from typing import Any
 
+from appliance.errors import RecordConflict, RecordInvalid, RecordNotFound
 from appliance.records.clock import iso
 from appliance.records.db import transaction
-from appliance.records.errors import RecordConflict, RecordInvalid, RecordNotFound
 
 
 def store_review(conn: sqlite3.Connection, session_id: str, review: dict[str, Any]) -> None:

@@ -7,10 +7,10 @@ import sqlite3
 from datetime import timedelta
 from typing import Any
 
+from appliance.errors import RecordConflict, RecordInvalid, RecordNotFound
 from appliance.records.assignments import complete_open_assignment
 from appliance.records.clock import iso, parse_iso
 from appliance.records.db import Database, transaction
-from appliance.records.errors import RecordConflict, RecordInvalid, RecordNotFound
 from appliance.records.officers import ensure_officer
 from appliance.records.reviews import store_review
 
@@ -67,7 +67,11 @@ def _turn_row(session_id: str, seq: int, turn: Any) -> tuple[Any, ...]:
         raise RecordInvalid(
             f"transcript.turns[{seq}]: needs speaker, start, end and text"
         ) from None
+    # The features column keeps the turn's measures and, under "analysis", the live call's
+    # dialogue analysis of it (the review reuses it).
     features = turn.get("features")
+    if isinstance(turn.get("analysis"), dict):
+        features = {**(features or {}), "analysis": turn["analysis"]}
     return (
         session_id,
         seq,
@@ -194,7 +198,7 @@ def get_session(conn: sqlite3.Connection, session_id: str) -> dict[str, Any]:
 
 
 def transcript_of(conn: sqlite3.Connection, session_id: str) -> dict[str, Any]:
-    """A recorded session rebuilt in the transcript-JSON shape of DESIGN.md."""
+    """A recorded session rebuilt in the transcript-JSON shape of docs/ARCHITECTURE.md."""
     s = get_session(conn, session_id)
     turns = []
     for r in conn.execute("SELECT * FROM turns WHERE session_id = ? ORDER BY seq", (session_id,)):
@@ -205,7 +209,11 @@ def transcript_of(conn: sqlite3.Connection, session_id: str) -> dict[str, Any]:
             "text": r["text"],
         }
         if r["features"] is not None:
-            turn["features"] = json.loads(r["features"])
+            extras = json.loads(r["features"])
+            if isinstance(extras.get("analysis"), dict):
+                turn["analysis"] = extras.pop("analysis")
+            if extras or "analysis" not in turn:
+                turn["features"] = extras
         if r["interrupted"]:
             turn["interrupted"] = True
         turns.append(turn)

@@ -6,9 +6,9 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Literal, get_args
 
+from appliance.errors import RecordConflict, RecordInvalid, RecordNotFound
 from appliance.records.clock import iso
 from appliance.records.db import transaction
-from appliance.records.errors import RecordConflict, RecordInvalid, RecordNotFound
 from appliance.records.passwords import check_strength, hash_password
 
 Role = Literal["admin", "instructor", "training_officer"]

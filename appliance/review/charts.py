@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from appliance.review.agitation import AgitationTimeline
+from appliance.review.agitation_timeline import AgitationTimeline
 from appliance.review.evidence import clock
 from appliance.review.metrics import RatePoint
 

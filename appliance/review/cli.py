@@ -9,8 +9,8 @@ from pathlib import Path
 
 from appliance.errors import ApplianceError
 from appliance.review.html import render_html
-from appliance.review.review import review_transcript
-from appliance.review.transcript import MAX_BYTES, load_transcript_text
+from appliance.review.report import review_transcript
+from appliance.transcript import MAX_BYTES, load_transcript_text
 
 
 class _Parser(argparse.ArgumentParser):

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from appliance.review.transcript import OFFICER, Transcript, Turn
+from appliance.transcript import OFFICER, Transcript, Turn
 
 MAX_QUOTE_CHARS = 220
 

@@ -7,7 +7,7 @@ from html import escape
 from appliance.review.charts import agitation_svg, rate_svg
 from appliance.review.evidence import Evidence, clock
 from appliance.review.metrics import Metrics
-from appliance.review.review import Finding, Review
+from appliance.review.report import Finding, Review
 from appliance.review.scoring import CompetencyResult
 
 CSS = """

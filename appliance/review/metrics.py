@@ -7,9 +7,9 @@ import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from appliance.review.transcript import OFFICER, Transcript, Turn
-from appliance.review.utterance_analysis import UtteranceAnalysis
-from appliance.review.utterance_rules import count_words
+from appliance.dialogue.analysis import UtteranceAnalysis
+from appliance.dialogue.rules import count_words
+from appliance.transcript import OFFICER, Transcript, Turn
 
 OPENING_WORDS = 45
 QUICK_REPLY_S = 0.5

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from appliance.competencies import COMPETENCY_IDS
+
 FRAMEWORK_CREDIT = (
     "Draws on CIT (Memphis model), PERF ICAT and its Critical Decision-Making Model, the FBI "
     "Behavioral Change Stairway Model, LEED, tactical communication, co-responder models and MITI "
@@ -136,7 +138,8 @@ COMPETENCIES: tuple[Competency, ...] = (
         ),
     ),
 )
-COMPETENCY_IDS: tuple[str, ...] = tuple(c.id for c in COMPETENCIES)
+if tuple(c.id for c in COMPETENCIES) != COMPETENCY_IDS:
+    raise RuntimeError("the rubric's competencies differ from appliance.competencies")
 BY_ID: dict[str, Competency] = {c.id: c for c in COMPETENCIES}
 
 # Score bands: level n covers [LEVEL_FLOOR[n], next floor).

@@ -9,15 +9,13 @@ import secrets
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol
 
 from appliance.engine import Engine
 from appliance.errors import ApplianceError, SessionConflict, SessionNotFound, SessionsFull
 from appliance.persona.scenario import load_scenario
 from appliance.records.db import Database
 from appliance.records.sessions import record_session_start, save_session
-from appliance.review.html import render_html
-from appliance.review.review import Review, review_transcript
 from appliance.sessions.feed import EventFeed
 from appliance.sessions.live import LiveSession
 
@@ -25,13 +23,30 @@ log = logging.getLogger(__name__)
 CapacityListener = Callable[[int], Awaitable[None]]
 
 
+class Reviewer(Protocol):
+    """Scores a finished transcript (``appliance/review/reviewer.py``); errors when it cannot."""
+
+    async def review(self, transcript: dict[str, Any]) -> dict[str, Any]:
+        """The review JSON."""
+        ...
+
+    async def html(self, transcript: dict[str, Any]) -> str:
+        """The review page."""
+        ...
+
+
 class SessionManager:
     """Owns every live session; an async context manager that ends them all on exit."""
 
     def __init__(
-        self, engine: Engine, transcripts_dir: Path, records: Database | None = None
+        self,
+        engine: Engine,
+        transcripts_dir: Path,
+        reviewer: Reviewer,
+        records: Database | None = None,
     ) -> None:
         self.engine = engine
+        self.reviewer = reviewer
         self.records = records
         self.reviews: dict[str, dict[str, Any]] = {}
         self.feed = EventFeed()
@@ -73,7 +88,8 @@ class SessionManager:
         async with self._lock:
             if self.free <= 0:
                 raise SessionsFull(
-                    f"all {self.capacity} session slots are in use; end a session or try again shortly"
+                    f"all {self.capacity} session slots are in use; "
+                    "end a session or try again shortly"
                 )
             session = LiveSession(
                 secrets.token_urlsafe(9), officer, scenario, self.engine, self._ended, self.feed
@@ -128,27 +144,20 @@ class SessionManager:
                 )
         log.info("session ended", extra={"session": session.id, "outcome": session.outcome})
 
-    async def _score(self, transcript: dict[str, Any]) -> Review:
-        """Review a transcript with its scenario card's competency weights (in the analysis thread)."""
-        weights = load_scenario(transcript["scenario_id"]).competency_weights or None
-        return await self.engine.analysis_thread.call(
-            review_transcript, transcript, weights=weights, analyzer=self.engine.analyzer
-        )
-
     async def _review(self, transcript: dict[str, Any]) -> dict[str, Any] | None:
         """The review JSON, or None when the transcript cannot be scored (no officer turns)."""
         try:
-            review = await self._score(transcript)
+            body = await self.reviewer.review(transcript)
         except ApplianceError as exc:
             log.info("no review: %s", exc.message, extra={"session": transcript["session_id"]})
             return None
-        self.reviews[transcript["session_id"]] = body = review.to_json()
+        self.reviews[transcript["session_id"]] = body
         return body
 
     async def review_html(self, session_id: str) -> str:
         """The review page of a finished session (scores are deterministic, so it is recomputed)."""
         self.review(session_id)  # same errors as the JSON: unknown, still live, not scorable
-        return render_html(await self._score(self.transcript(session_id)))
+        return await self.reviewer.html(self.transcript(session_id))
 
     def review(self, session_id: str) -> dict[str, Any]:
         """The review JSON of a finished session."""

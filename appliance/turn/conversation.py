@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from appliance.persona.engine import PersonaEngine
-from appliance.persona.prompt import Message
+from appliance.dialogue.analysis import ACTS, UtteranceAnalysis, UtteranceAnalyzer
+from appliance.inference.llm_client import Message
 from appliance.persona.reply_filter import ReplyFilter
 from appliance.persona.scenario import Scenario
 from appliance.persona.state import PersonaState
+from appliance.persona.subject import PersonaEngine
 from appliance.persona.voice import VoiceParams
-from appliance.review.utterance_analysis import UtteranceAnalysis, UtteranceAnalyzer
+from appliance.transcript import OFFICER, Turn, TurnAnalysis
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class ReplyPlan:
 
 @dataclass
 class Conversation:
-    """Transcript and persona of one session, in the transcript-JSON shape of DESIGN.md."""
+    """Transcript and persona of one session, in docs/ARCHITECTURE.md's transcript-JSON shape."""
 
     scenario: Scenario
     analyzer: UtteranceAnalyzer
@@ -37,7 +38,7 @@ class Conversation:
     started_at: str = field(
         default_factory=lambda: datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     )
-    turns: list[dict[str, Any]] = field(default_factory=list)
+    turns: list[Turn] = field(default_factory=list)
     timings: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -56,17 +57,13 @@ class Conversation:
     ) -> tuple[UtteranceAnalysis, PersonaState]:
         """Record what the officer said and move the persona (blocking: runs the analyzer)."""
         analysis = self.analyzer.analyze(text, subject_name=self.scenario.subject.name)
-        turn: dict[str, Any] = {
-            "speaker": "officer",
-            "start": round(start, 3),
-            "end": round(end, 3),
-            "text": text,
-        }
-        if features:
-            turn["features"] = features
-        if interrupted:
-            turn["interrupted"] = True
-        self.turns.append(turn)
+        kept = TurnAnalysis(
+            tuple(a for a in ACTS if a in analysis.acts),
+            analysis.words,
+            tuple(sorted(analysis.cues)),
+            analysis.scores,
+        )
+        self._add(OFFICER, text, start, end, interrupted, features or {}, kept)
         self._last_acts, self._last_text = analysis.acts, text
         state = self.persona.officer_turn(
             analysis.acts, t=end, features=features, interrupted=interrupted
@@ -82,7 +79,9 @@ class Conversation:
         for speaker in self.persona.responders(self._last_text, self._last_acts):
             yield ReplyPlan(
                 speaker=speaker,
-                messages=self.persona.messages_for_reply(self.turns, speaker=speaker),
+                messages=self.persona.messages_for_reply(
+                    [t.to_json() for t in self.turns], speaker=speaker
+                ),
                 lines=self.persona.reply_filter(speaker),
                 voice=self.persona.voice_for(speaker),
             )
@@ -91,15 +90,30 @@ class Conversation:
         self, speaker: str, text: str, *, start: float, end: float, interrupted: bool = False
     ) -> None:
         """Record what a character said (only what was actually played)."""
-        turn: dict[str, Any] = {
-            "speaker": speaker,
-            "start": round(start, 3),
-            "end": round(end, 3),
-            "text": text,
-        }
-        if interrupted:
-            turn["interrupted"] = True
-        self.turns.append(turn)
+        self._add(speaker, text, start, end, interrupted)
+
+    def _add(
+        self,
+        speaker: str,
+        text: str,
+        start: float,
+        end: float,
+        interrupted: bool,
+        features: dict[str, float] | None = None,
+        analysis: TurnAnalysis | None = None,
+    ) -> None:
+        self.turns.append(
+            Turn(
+                len(self.turns),
+                speaker,
+                round(start, 3),
+                round(end, 3),
+                text,
+                features or {},
+                interrupted,
+                analysis,
+            )
+        )
 
     def transcript(self) -> dict[str, Any]:
         """The transcript JSON of the session so far."""
@@ -109,7 +123,7 @@ class Conversation:
             "officer": dict(self.officer),
             "subject": {"name": self.scenario.subject.name},
             "started_at": self.started_at,
-            "turns": list(self.turns),
+            "turns": [t.to_json() for t in self.turns],
             "state_timeline": list(self.persona.state_timeline),
             "events": list(self.persona.events),
             "timings": list(self.timings),

@@ -113,3 +113,28 @@ async def speak_reply(
             producer.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await producer
+
+
+async def speak_reply_whole(
+    llm: LLMClient,
+    tts: PiperTTS,
+    messages: Sequence[Message],
+    lines: LineFilter,
+    speaker: str,
+    *,
+    style_for: StyleFor,
+    timeline: TurnTimeline,
+) -> AsyncIterator[ReplyAudio]:
+    """The naive baseline: await the whole completion, filter it, voice it in one synthesis."""
+    timeline.mark("llm_request")
+    text = await llm.complete(messages)
+    timeline.mark("llm_first_token")  # nothing is used before the completion is whole
+    timeline.mark("llm_done")
+    said = " ".join(line.text for line in (*lines.feed(text), *lines.finish()))
+    timeline.mark("first_sentence")
+    if not said:
+        timeline.mark("tts_first_audio")
+        return
+    speech = await tts.synthesize(said, style_for(speaker))
+    timeline.mark("tts_first_audio")
+    yield ReplyAudio(speaker, said, speech)

@@ -20,6 +20,8 @@ EventType = Literal[
     "llm_done",
     "tts_done",
     "barge_in",
+    "vad_start",  # voice activity detection over a whole recording began (offline turns)
+    "vad_done",
 ]
 
 # (stage name, from event, to event): the stages of the latency budget, in order.
@@ -35,6 +37,8 @@ TOTALS: tuple[tuple[str, EventType, EventType], ...] = (
     ("total", "speech_end", "first_frame_sent"),
     ("asr_compute", "asr_start", "asr_done"),
     ("llm_total", "llm_request", "llm_done"),
+    ("to_first_audio", "speech_end", "tts_first_audio"),
+    ("vad", "vad_start", "vad_done"),
 )
 
 

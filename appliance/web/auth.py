@@ -12,7 +12,7 @@ from fastapi import Depends, Request
 from appliance.records.logins import lookup_session
 from appliance.records.pairing import device_officer
 from appliance.web.context import records
-from appliance.web.errors import CSRFRejected, Forbidden, NotAuthenticated, SessionExpired
+from appliance.web.http_errors import CSRFRejected, Forbidden, NotAuthenticated, SessionExpired
 
 SESSION_COOKIE = "codeblu_session"
 CSRF_HEADER = "X-CSRF-Token"

@@ -14,8 +14,9 @@ from starlette.websockets import WebSocketDisconnect
 from appliance.errors import ApplianceError
 from appliance.sessions.live import LiveSession
 from appliance.sessions.manager import SessionManager
+from appliance.turn.events import SessionEnded
 from appliance.web.auth import STAFF, authenticate
-from appliance.web.errors import AccessError, Forbidden
+from appliance.web.http_errors import AccessError, Forbidden
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -62,14 +63,14 @@ async def _pump(websocket: WebSocket, manager: SessionManager) -> None:
         known = {entry["session_id"] for entry in live}
         await websocket.send_json({"type": "snapshot", "free": manager.free, "live": live})
         while True:
-            event = await queue.get()
-            sid = event["session_id"]
+            item = await queue.get()
+            sid = item.session_id
             if sid not in known and sid in manager.live:
                 known.add(sid)
                 await websocket.send_json({"type": "session.live", **live_entry(manager.live[sid])})
-            if event["type"] == "session.ended":
+            if isinstance(item.event, SessionEnded):
                 known.discard(sid)
-            await websocket.send_json(event)
+            await websocket.send_json(item.to_json())
 
 
 async def _until_closed(websocket: WebSocket) -> None:

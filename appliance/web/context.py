@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from fastapi import Request
 
+from appliance.errors import RecordsError
 from appliance.records.db import Database
-from appliance.records.errors import RecordsError
 from appliance.settings import Settings
 from appliance.web.rate_limit import FailureLimiter
 

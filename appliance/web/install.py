@@ -1,4 +1,4 @@
-"""Plugging records and the console/device API into the FastAPI app."""
+"""Plugging records, the session and console/device API and the error mapping into the app."""
 
 from __future__ import annotations
 
@@ -7,18 +7,16 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 
 from appliance.errors import ApplianceError
 from appliance.records.audio import audio_dir, sweep_audio
 from appliance.records.db import Database
-from appliance.records.errors import RecordsError
 from appliance.settings import Settings
 from appliance.web import console_live
 from appliance.web.body_limit import BodyLimit
 from appliance.web.context import WebContext
-from appliance.web.errors import AccessError
+from appliance.web.http_errors import install_error_handler
 from appliance.web.pages import mount_pages
 from appliance.web.routes import (
     accounts,
@@ -29,12 +27,14 @@ from appliance.web.routes import (
     progress,
     records,
     scenarios,
+    sessions,
 )
 
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 64 * 1024
 AUDIO_SWEEP_INTERVAL_S = 3600.0
 ROUTERS = (
+    sessions.router,
     login.router,
     accounts.router,
     officers.router,
@@ -57,22 +57,11 @@ PREFIXES = (
 )
 
 
-async def _error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RecordsError | AccessError)
-    headers = exc.headers if isinstance(exc, AccessError) else None
-    if exc.status >= 500:
-        log.error("records error on %s %s: %s", request.method, request.url.path, exc.message)
-    return JSONResponse(
-        {"detail": exc.message, "code": exc.code}, status_code=exc.status, headers=headers
-    )
-
-
 def install(app: FastAPI, settings: Settings) -> None:
     """Add the API routers, the body-size limit and the error mapping (call in ``create_app``)."""
     app.state.web = WebContext(settings)
     app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES, prefixes=PREFIXES)
-    app.add_exception_handler(RecordsError, _error)
-    app.add_exception_handler(AccessError, _error)
+    install_error_handler(app)
     for router in ROUTERS:
         app.include_router(router)
     mount_pages(app)

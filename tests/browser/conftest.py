@@ -12,9 +12,9 @@ from fastapi import FastAPI
 
 from appliance.app import create_app
 from appliance.audio.frames import SAMPLE_RATE, resample, write_wav
+from appliance.certificates import uvicorn_ssl_kwargs
 from appliance.engine import Engine
 from appliance.settings import Settings
-from appliance.web.tls import uvicorn_ssl_kwargs
 
 from ..live_app import served
 

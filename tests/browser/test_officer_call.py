@@ -204,7 +204,7 @@ async def test_officer_pairs_calls_and_sees_the_review_while_the_console_watches
     )
     wav = officer_wav(LINES, 5.0, 35.0)
     shots = Path(os.environ.get("CODEBLU_SCREENSHOTS") or tmp_path / "shots")
-    shots.mkdir(parents=True, exist_ok=True)
+    await asyncio.to_thread(shots.mkdir, parents=True, exist_ok=True)
 
     seen = await asyncio.to_thread(
         run_browsers, tls_app.state.test_url, officer, wav, tmp_path / "profile", shots

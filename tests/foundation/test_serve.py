@@ -1,4 +1,4 @@
-"""`python -m appliance serve`: health of every stage, clean shutdown of the LLM child, clear errors."""
+"""`python -m appliance serve`: each stage healthy, the LLM child stopped cleanly, clear errors."""
 
 import os
 import signal
@@ -93,7 +93,7 @@ def test_serve_port_in_use_is_a_one_line_error(test_env: dict[str, str]) -> None
         proc = start({**test_env, "CODEBLU_SERVER__PORT": str(port)})
         out, _ = proc.communicate(timeout=60)
     assert proc.returncode == 2
-    assert (
-        out.strip()
-        == f"error: server.port {port} on 127.0.0.1 is already in use (stop what holds it or set server.port)"
+    assert out.strip() == (
+        f"error: server.port {port} on 127.0.0.1 is already in use"
+        " (stop what holds it or set server.port)"
     )

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from appliance.errors import ConfigError
 from appliance.settings import load_settings
@@ -34,7 +35,7 @@ def test_environment_overrides_file(tmp_path: Path) -> None:
 
 def test_settings_are_immutable() -> None:
     s = load_settings(environ={})
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         s.server.port = 1  # type: ignore[misc]
 
 

@@ -9,10 +9,10 @@ from collections.abc import Mapping, Sequence
 
 import pytest
 
-from appliance.persona.engine import PersonaEngine
+from appliance.dialogue.analysis import UtteranceAnalyzer, default_analyzer
 from appliance.persona.scenario import Scenario
 from appliance.persona.state import PersonaState
-from appliance.review.utterance_analysis import UtteranceAnalyzer, default_analyzer
+from appliance.persona.subject import PersonaEngine
 from tests.persona.officer_scripts import (
     BAD,
     BAD_FEATURES,

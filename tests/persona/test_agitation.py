@@ -10,6 +10,7 @@ import pytest
 
 from appliance.persona.agitation import AgitationMachine
 from appliance.persona.scenario import Scenario, StageLock
+from appliance.turn.events import PersonaStateChanged
 
 REPO = Path(__file__).resolve().parents[2]
 LISTEN = frozenset({"reflection_complex", "emotion_label"})
@@ -221,7 +222,7 @@ def test_unknown_acts_are_rejected(overpass: Scenario) -> None:
 def test_state_event_and_timeline_shapes(overpass: Scenario) -> None:
     s = AgitationMachine(overpass).officer_turn({"command"}, t=3.25)
     assert s.timeline_entry() == {"t": 3.25, "agitation": s.agitation, "stage": s.stage}
-    ev = s.as_event()
+    ev = PersonaStateChanged.of(s).to_json()
     assert list(ev)[0] == "type" and ev["type"] == "persona.state"
     assert set(ev["cue"]) == {"posture", "gesture", "distance_m"}
     assert ev["emotion"] == overpass.stages.get(s.stage).emotion

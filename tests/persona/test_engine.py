@@ -5,8 +5,8 @@ import json
 import pytest
 
 from appliance.errors import ScenarioError
-from appliance.persona.engine import PersonaEngine
 from appliance.persona.scenario import Scenario
+from appliance.persona.subject import PersonaEngine
 
 LISTEN = frozenset({"reflection_complex", "emotion_label"})
 

@@ -13,10 +13,10 @@ import pytest
 from appliance.inference.llm_client import LLMClient
 from appliance.inference.llm_server import LLMServer
 from appliance.inference.models import bundled_llm
-from appliance.persona.engine import PersonaEngine
 from appliance.persona.reply_filter import MAX_CHARS, MAX_SENTENCES
 from appliance.persona.routing import SpokenLine
 from appliance.persona.scenario import list_scenarios
+from appliance.persona.subject import PersonaEngine
 from appliance.settings import Settings
 from tests.conftest import free_port
 

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from appliance.persona.engine import PersonaEngine
 from appliance.persona.prompt import MAX_PROMPT_TOKENS, PromptBuilder, estimate_tokens, window_start
 from appliance.persona.scenario import Scenario
+from appliance.persona.subject import PersonaEngine
 from appliance.persona.vocabulary import STAGES
 
 LONG = "word " * 120

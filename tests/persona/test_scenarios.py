@@ -6,7 +6,15 @@ from typing import Any
 
 import pytest
 
+from appliance.dialogue.analysis import ACTS
 from appliance.errors import ScenarioError
+from appliance.persona.review_facts import (
+    PRACTICE_FOR,
+    SCENARIOS,
+    ScenarioInfo,
+    practice_ranking,
+    scenario_info,
+)
 from appliance.persona.scenario import (
     MAX_TIME_LIMIT_MIN,
     Scenario,
@@ -15,7 +23,6 @@ from appliance.persona.scenario import (
     load_scenario_file,
 )
 from appliance.persona.vocabulary import COMPETENCIES, DIALOGUE_ACTS, STAGES, SUBJECT
-from appliance.review.utterance_analysis import ACTS
 from tests.persona.conftest import SCENARIO_IDS, raw_card
 
 WriteCard = Callable[[dict[str, Any], str], Path]
@@ -161,3 +168,100 @@ def test_a_library_directory_of_valid_cards_loads(write_card: WriteCard) -> None
     cards = list_scenarios(path.parent)
     assert [c.id for c in cards] == ["bar_intoxicated"]
     assert load_scenario("bar_intoxicated", path.parent) == load_scenario("bar_intoxicated")
+
+
+# The review facts as they were typed in Python before they moved into the cards' review block.
+OLD_FACTS: dict[str, tuple[str, bool, bool]] = {
+    "overpass_voices": ("Mental health crisis: suicidal ideation", True, False),
+    "backyard_trespass": ("Mental health crisis: psychosis (dispatched as trespass)", False, False),
+    "bar_intoxicated": ("De-escalation: intoxicated subject", False, False),
+    "store_disorderly": ("De-escalation: disorderly conduct, situational crisis", False, False),
+    "traffic_stop_filming": ("De-escalation: traffic stop, procedural justice", False, False),
+    "coresponder_clinician": ("Mental health crisis: co-responder hand-off", False, True),
+}
+OLD_PRACTICE_FOR: dict[str, tuple[str, ...]] = {
+    "opening_legitimacy": ("traffic_stop_filming", "backyard_trespass"),
+    "active_listening": ("overpass_voices", "store_disorderly"),
+    "empathy": ("store_disorderly", "overpass_voices"),
+    "respect_dignity": ("bar_intoxicated", "traffic_stop_filming"),
+    "directive_clarity": ("traffic_stop_filming", "bar_intoxicated"),
+    "time_pacing": ("backyard_trespass", "overpass_voices"),
+    "crisis_assessment": ("overpass_voices", "backyard_trespass"),
+    "options_resolution": ("coresponder_clinician", "store_disorderly"),
+}
+
+
+def test_every_card_has_a_review_block(scenario: Scenario) -> None:
+    assert "review" in raw_card(scenario.id)
+    assert scenario.review.topic_category.strip()
+    assert scenario.review.practises
+    assert set(scenario.review.practises) <= set(COMPETENCIES)
+
+
+def test_review_facts_come_from_the_cards_unchanged() -> None:
+    assert set(SCENARIOS) == set(OLD_FACTS) == set(SCENARIO_IDS)
+    for sid, (topic, suicide, clinician) in OLD_FACTS.items():
+        info = scenario_info(sid)
+        assert info == ScenarioInfo(sid, load_scenario(sid).title, topic, suicide, clinician)
+        assert SCENARIOS[sid] == info
+
+
+def test_practice_ranking_is_the_old_table() -> None:
+    assert PRACTICE_FOR == OLD_PRACTICE_FOR
+    assert tuple(PRACTICE_FOR) == COMPETENCIES
+
+
+def test_unknown_scenario_gets_neutral_review_facts() -> None:
+    info = scenario_info("my_custom_call")
+    assert info == ScenarioInfo("my_custom_call", "My custom call", "Crisis communication")
+
+
+def test_unknown_competency_in_practises_names_file_and_field(write_card: WriteCard) -> None:
+    data = raw_card("overpass_voices")
+    data["review"]["practises"]["marksmanship"] = 1
+    path = write_card(data, "overpass_voices")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario_file(path)
+    message = err.value.message
+    assert message.startswith("overpass_voices.yaml: ")
+    assert "review.practises.marksmanship" in message
+    assert "unknown competency 'marksmanship'" in message
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda d: d.pop("review"), "review"),
+        (lambda d: d["review"].pop("topic_category"), "review.topic_category"),
+        (lambda d: d["review"]["practises"].update(empathy=0), "review.practises.empathy"),
+        (lambda d: d["review"].update(priority=1), "review.priority"),
+    ],
+    ids=["missing block", "missing topic", "rank below 1", "extra field"],
+)
+def test_malformed_review_block_names_the_field(
+    write_card: WriteCard, change: Callable[[dict[str, Any]], None], field: str
+) -> None:
+    path = write_card(_broken(change), "overpass_voices")
+    with pytest.raises(ScenarioError, match=rf"^overpass_voices\.yaml: .*{field}"):
+        load_scenario_file(path)
+
+
+def test_a_competency_practised_by_one_card_is_refused(write_card: WriteCard) -> None:
+    data = raw_card("overpass_voices")
+    path = write_card(data, "overpass_voices")
+    with pytest.raises(ScenarioError, match="review.practises: competency 'opening_legitimacy'"):
+        practice_ranking(path.parent)
+
+
+def test_ranks_order_the_cards_and_ties_go_by_id(write_card: WriteCard) -> None:
+    cards = {sid: raw_card(sid) for sid in SCENARIO_IDS}
+    cards["traffic_stop_filming"]["review"]["practises"]["opening_legitimacy"] = 3
+    cards["overpass_voices"]["review"]["practises"]["respect_dignity"] = 1
+    paths = [write_card(data, sid) for sid, data in cards.items()]
+    ranking = practice_ranking(paths[0].parent)
+    assert ranking["opening_legitimacy"] == ("backyard_trespass", "traffic_stop_filming")
+    assert ranking["respect_dignity"] == (
+        "bar_intoxicated",
+        "overpass_voices",
+        "traffic_stop_filming",
+    )

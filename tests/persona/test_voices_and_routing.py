@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from appliance.persona.engine import PersonaEngine
 from appliance.persona.reply_filter import filter_reply
 from appliance.persona.routing import SpokenLine
 from appliance.persona.scenario import MIN_PITCH_GAP, Scenario
+from appliance.persona.subject import PersonaEngine
 from appliance.persona.vocabulary import STAGES
 from appliance.persona.voice import voice_for
 

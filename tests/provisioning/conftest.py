@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from appliance.provision import main as provision_main
+from appliance.provisioning.cli import main as provision_main
 
 from ..conftest import REPO, free_port
 

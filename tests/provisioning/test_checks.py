@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from appliance.certificates import generate
 from appliance.checks.host import folder_row, gpu_row, port_rows, unwritable
-from appliance.checks.models import budget_detail, load_budget, model_files_row
+from appliance.checks.model_stages import budget_detail, load_budget, model_files_row
 from appliance.checks.rows import Row, fail, ok, render_json, render_table
 from appliance.checks.storage import backup_row, database_row
 from appliance.checks.tls import tls_row
 from appliance.settings import Settings, load_settings
-from appliance.web.tls import generate
 
 
 def settings_with(base: Settings, **sections: dict[str, object]) -> Settings:

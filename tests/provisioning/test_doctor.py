@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from appliance.certificates import generate
 from appliance.provisioning.config_edit import set_keys
-from appliance.web.tls import generate
 
 from .conftest import DOCTOR, SERVE, run_module
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from appliance.provision import build_plan, main, parser
-from appliance.web.tls import generate
+from appliance.certificates import generate
+from appliance.provisioning.cli import build_plan, main, parser
 
 from .conftest import PASSWORD, isolated_env, provision_args
 

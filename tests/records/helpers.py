@@ -14,7 +14,10 @@ def transcript(
     duration_s: float = 540.0,
     outcome: str = "resolved",
 ) -> dict[str, Any]:
-    """A finished session's transcript JSON (DESIGN.md contract plus manager's outcome fields)."""
+    """A finished session's transcript JSON.
+
+    The docs/ARCHITECTURE.md contract plus manager's outcome fields.
+    """
     return {
         "session_id": session_id,
         "scenario_id": scenario_id,

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from appliance.errors import RecordsError
 from appliance.records import backup, restore
 from appliance.records.backup import copy_database, integrity_problem
 from appliance.records.db import connect, open_db
-from appliance.records.errors import RecordsError
 from appliance.records.sessions import store_session
 from tests.records.helpers import review, transcript
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from appliance.errors import RecordConflict, RecordInvalid, RecordsError
 from appliance.records.db import Database, connect, open_db
-from appliance.records.errors import RecordConflict, RecordInvalid, RecordsError
 from appliance.records.migrate import MIGRATIONS_DIR, available, current_version, migrate
 from appliance.records.reviews import get_review, sign_off
 from appliance.records.sessions import (

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from appliance.review.utterance_analysis import UtteranceAnalyzer, default_analyzer
+from appliance.dialogue.analysis import UtteranceAnalyzer, default_analyzer
 
 TRANSCRIPTS = Path(__file__).parent / "transcripts"
 SCENARIOS = (

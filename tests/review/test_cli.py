@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from appliance.dialogue.analysis import UtteranceAnalyzer
 from appliance.review.cli import main
-from appliance.review.utterance_analysis import UtteranceAnalyzer
 
 from .conftest import TRANSCRIPTS
 
@@ -43,7 +43,8 @@ def test_weights_option(
         ('{"scenario_id": "x", "turns": []}', "no turns"),
         ('{"scenario_id": "x"}', "missing the field 'turns'"),
         (
-            '{"scenario_id": "x", "turns": [{"speaker": "subject", "start": 0, "end": 1, "text": "hi"}]}',
+            '{"scenario_id": "x", "turns": '
+            '[{"speaker": "subject", "start": 0, "end": 1, "text": "hi"}]}',
             "no officer turns",
         ),
     ],

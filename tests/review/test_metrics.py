@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from appliance.dialogue.analysis import UtteranceAnalysis
 from appliance.review.metrics import compute_metrics, is_emotional
-from appliance.review.transcript import parse_transcript
-from appliance.review.utterance_analysis import UtteranceAnalysis
+from appliance.transcript import parse_transcript
 
 from .conftest import minimal
 

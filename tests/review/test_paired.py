@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from appliance.review.review import Review, review_transcript
+from appliance.dialogue.analysis import UtteranceAnalyzer
+from appliance.review.report import Review, review_transcript
 from appliance.review.rubric import COMPETENCY_IDS
-from appliance.review.utterance_analysis import UtteranceAnalyzer
 
 from .conftest import SCENARIOS, load_pair
 

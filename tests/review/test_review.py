@@ -6,10 +6,10 @@ import json
 import re
 from pathlib import Path
 
+from appliance.dialogue.analysis import UtteranceAnalyzer
 from appliance.review.html import render_html
-from appliance.review.review import review_transcript
+from appliance.review.report import review_transcript
 from appliance.review.rubric import COMPETENCY_IDS, DISCLAIMER
-from appliance.review.utterance_analysis import UtteranceAnalyzer
 
 from .conftest import load_pair, minimal
 

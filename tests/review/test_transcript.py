@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from appliance.errors import TranscriptError
-from appliance.review.review import review_transcript
-from appliance.review.transcript import MAX_TURNS, load_transcript_text, parse_transcript
+from appliance.review.report import review_transcript
+from appliance.transcript import MAX_TURNS, load_transcript_text, parse_transcript
 
 from .conftest import minimal
 

@@ -62,7 +62,7 @@ async def test_a_conversation_of_several_turns(
     officer = [t for t in turns if t["speaker"] == "officer"]
     subject = [t for t in turns if t["speaker"] == "subject"]
     assert len(officer) == 3 and len(subject) >= 3
-    for (text, keys), turn in zip(LINES, officer, strict=True):
+    for (_text, keys), turn in zip(LINES, officer, strict=True):
         assert said(turn["text"], *keys)
         assert turn["features"]["words_per_minute"] > 0
     starts = [t["start"] for t in turns]

@@ -13,8 +13,7 @@ import uvicorn
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 
-from appliance.settings import Settings
-from appliance.web.tls import (
+from appliance.certificates import (
     TLSError,
     ensure_certificate,
     fingerprint_sha256,
@@ -22,6 +21,7 @@ from appliance.web.tls import (
     server_tls,
     uvicorn_ssl_kwargs,
 )
+from appliance.settings import Settings
 from tests.conftest import free_port
 from tests.web.conftest import build_app, web_settings
 

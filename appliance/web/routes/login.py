@@ -14,7 +14,7 @@ from appliance.records.passwords import verify_password
 from appliance.records.users import credentials
 from appliance.web.auth import SESSION_COOKIE, Anyone, Staff
 from appliance.web.context import SESSION_LIFETIME_S, client_ip, records, web
-from appliance.web.errors import Forbidden, LoginFailed, TooManyAttempts
+from appliance.web.http_errors import Forbidden, LoginFailed, TooManyAttempts
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 

@@ -8,13 +8,13 @@ from typing import Any, Literal
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from appliance.errors import RecordInvalid
 from appliance.persona.scenario import list_scenarios
 from appliance.records.assignments import cancel_assignment, create_assignment, list_assignments
-from appliance.records.errors import RecordInvalid
 from appliance.records.officers import create_officer, get_officer, list_officers, update_officer
 from appliance.web.auth import Anyone, Staff
 from appliance.web.context import records
-from appliance.web.errors import Forbidden
+from appliance.web.http_errors import Forbidden
 
 router = APIRouter(prefix="/api", tags=["officers"])
 

@@ -23,7 +23,7 @@ from appliance.web.context import (
     records,
     web,
 )
-from appliance.web.errors import TooManyAttempts
+from appliance.web.http_errors import TooManyAttempts
 
 router = APIRouter(prefix="/api/pairing", tags=["pairing"])
 _ALL = "*"

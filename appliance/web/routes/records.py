@@ -11,7 +11,7 @@ from appliance.records.reviews import annotate, get_review, review_officer, sign
 from appliance.records.sessions import get_session, list_sessions, transcript_of
 from appliance.web.auth import Anyone, Instructing, Principal
 from appliance.web.context import records
-from appliance.web.errors import Forbidden
+from appliance.web.http_errors import Forbidden
 
 router = APIRouter(prefix="/api", tags=["records"])
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from appliance.review.utterance_rules import apply_rules, count_words, split_sentences, uses_name
+from appliance.dialogue.rules import apply_rules, count_words, split_sentences, uses_name
 
 
 @pytest.mark.parametrize(

@@ -9,10 +9,10 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from appliance.review.act_classifier import ActClassifier, decide_acts, segment_features
-from appliance.review.act_vocabulary import ACT_DEFINITIONS, ACTS
-from appliance.review.embedding import SentenceEncoder
-from appliance.review.utterance_rules import apply_rules, count_words
+from appliance.dialogue.acts import ACT_DEFINITIONS, ACTS
+from appliance.dialogue.classifier import ActClassifier, decide_acts, segment_features
+from appliance.dialogue.embedding import SentenceEncoder
+from appliance.dialogue.rules import apply_rules, count_words
 
 __all__ = ["ACTS", "ACT_DEFINITIONS", "UtteranceAnalysis", "UtteranceAnalyzer", "default_analyzer"]
 

@@ -8,12 +8,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from appliance.records.errors import RecordInvalid
+from appliance.errors import RecordInvalid
 from appliance.records.officers import get_officer
 from appliance.sessions.manager import SessionManager
 from appliance.web.auth import ADMIN, INSTRUCTOR, OFFICER, Anyone, Instructing, Principal
 from appliance.web.context import records
-from appliance.web.errors import Forbidden
+from appliance.web.http_errors import Forbidden
 
 
 class Officer(BaseModel):

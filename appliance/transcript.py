@@ -1,4 +1,7 @@
-"""The transcript a session stores (DESIGN.md, "Transcript JSON"), validated into dataclasses.
+"""The transcript: one typed ``Turn`` for the live conversation, the review and the records.
+
+``Turn.to_json`` writes the stored shape (docs/ARCHITECTURE.md, "Transcript JSON");
+``parse_transcript`` validates it back into dataclasses.
 
 Every problem becomes one ``TranscriptError`` naming the field and the turn, never a traceback.
 Speakers may talk over each other (that is how interruptions are seen), but one speaker's own
@@ -25,6 +28,25 @@ SUBJECT = "subject"
 
 
 @dataclass(frozen=True)
+class TurnAnalysis:
+    """The dialogue analysis made of an officer turn while the call ran (reused by the review)."""
+
+    acts: tuple[str, ...]
+    words: int
+    cues: tuple[str, ...] = ()
+    scores: tuple[tuple[str, float], ...] = ()  # act probabilities worth keeping, act order
+
+    def to_json(self) -> dict[str, Any]:
+        """The stored shape."""
+        return {
+            "acts": list(self.acts),
+            "words": self.words,
+            "cues": list(self.cues),
+            "scores": dict(self.scores),
+        }
+
+
+@dataclass(frozen=True)
 class Turn:
     """One speaker's utterance with its times in seconds from the session start."""
 
@@ -34,11 +56,29 @@ class Turn:
     end: float
     text: str
     features: Mapping[str, float] = field(default_factory=dict)
+    interrupted: bool = False  # talked over: the officer barged in, or was cut off
+    analysis: TurnAnalysis | None = None
 
     @property
     def duration(self) -> float:
         """Seconds from start to end."""
         return self.end - self.start
+
+    def to_json(self) -> dict[str, Any]:
+        """The stored shape: optional keys only when set."""
+        out: dict[str, Any] = {
+            "speaker": self.speaker,
+            "start": round(self.start, 3),
+            "end": round(self.end, 3),
+            "text": self.text,
+        }
+        if self.features:
+            out["features"] = dict(self.features)
+        if self.interrupted:
+            out["interrupted"] = True
+        if self.analysis is not None:
+            out["analysis"] = self.analysis.to_json()
+        return out
 
 
 @dataclass(frozen=True)
@@ -154,7 +194,39 @@ def _turn(i: int, raw: Any) -> Turn:
     text = _text(raw["text"], f"{where}.text")
     if len(text) > MAX_TEXT_CHARS:
         raise TranscriptError(f"{where}.text is {len(text)} characters (limit {MAX_TEXT_CHARS})")
-    return Turn(i, speaker, start, end, text, _features(raw.get("features"), f"{where}.features"))
+    return Turn(
+        i,
+        speaker,
+        start,
+        end,
+        text,
+        _features(raw.get("features"), f"{where}.features"),
+        raw.get("interrupted") is True,
+        _analysis(raw.get("analysis"), f"{where}.analysis"),
+    )
+
+
+def _strings(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise TranscriptError(f"{where} must be a list of strings")
+    return tuple(value)
+
+
+def _analysis(value: Any, where: str) -> TurnAnalysis | None:
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise TranscriptError(f"{where} must be an object")
+    words = value.get("words")
+    if isinstance(words, bool) or not isinstance(words, int) or words < 0:
+        raise TranscriptError(f"{where}.words must be a whole number")
+    scores = _features(value.get("scores"), f"{where}.scores")
+    return TurnAnalysis(
+        _strings(value.get("acts"), f"{where}.acts"),
+        words,
+        _strings(value.get("cues", []), f"{where}.cues"),
+        tuple(scores.items()),
+    )
 
 
 def _check_order(turns: list[Turn]) -> None:

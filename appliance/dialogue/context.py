@@ -6,9 +6,9 @@ import dataclasses
 import re
 from collections.abc import Mapping
 
-from appliance.review.transcript import OFFICER, Transcript
-from appliance.review.utterance_analysis import UtteranceAnalysis
-from appliance.review.utterance_rules import is_question, normalize, split_sentences
+from appliance.dialogue.analysis import UtteranceAnalysis
+from appliance.dialogue.rules import is_question, normalize, split_sentences
+from appliance.transcript import OFFICER, Transcript
 
 _STOP = frozenset(
     "a an the and or but so to of in on at for with is are was were be been am i you your you're "

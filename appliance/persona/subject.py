@@ -7,8 +7,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from appliance.errors import ScenarioError
+from appliance.inference.llm_client import Message
 from appliance.persona.agitation import AgitationMachine, Features
-from appliance.persona.prompt import MAX_HISTORY_TURNS, Message, PromptBuilder
+from appliance.persona.prompt import MAX_HISTORY_TURNS, PromptBuilder
 from appliance.persona.reply_filter import ReplyFilter
 from appliance.persona.routing import responders
 from appliance.persona.scenario import Scenario
@@ -22,7 +23,7 @@ MAX_NUDGE = 100.0
 class PersonaEngine:
     """Drives one subject (and any extra characters) through a session.
 
-    Every public method returns the latest ``PersonaState``; send ``state.as_event()`` on the
+    Every public method returns the latest ``PersonaState``; send its ``persona.state`` event on the
     data channel whenever it differs from the last one sent. ``events`` and ``state_timeline``
     are the transcript's lists, appended as things happen.
     """

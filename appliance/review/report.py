@@ -11,21 +11,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from appliance.competencies import COMPETENCY_IDS
+from appliance.dialogue.acts import ACTS
+from appliance.dialogue.analysis import UtteranceAnalysis, UtteranceAnalyzer, default_analyzer
+from appliance.dialogue.context import add_context_acts
 from appliance.errors import TranscriptError
-from appliance.review.act_vocabulary import ACTS
-from appliance.review.agitation import AgitationTimeline, agitation_timeline
-from appliance.review.context_acts import add_context_acts
+from appliance.persona.review_facts import PRACTICE_FOR, SCENARIOS, ScenarioInfo, scenario_info
+from appliance.review.agitation_timeline import AgitationTimeline, agitation_timeline
 from appliance.review.metrics import Metrics, compute_metrics
 from appliance.review.rubric import (
-    COMPETENCY_IDS,
     DISCLAIMER,
     FRAMEWORK_CREDIT,
     level_for,
 )
-from appliance.review.scenarios import PRACTICE_FOR, SCENARIOS, ScenarioInfo, scenario_info
 from appliance.review.scoring import CompetencyResult, Context, score_competencies
-from appliance.review.transcript import OFFICER, Transcript, parse_transcript
-from appliance.review.utterance_analysis import UtteranceAnalyzer, default_analyzer
+from appliance.transcript import OFFICER, Transcript, parse_transcript
 
 SCHEMA = "codeblu.review/1"
 
@@ -209,6 +209,28 @@ def _next(
     return step, nxt, f"practises {weakest.title.lower()}, your lowest score ({weakest.score})"
 
 
+def _officer_analyses(
+    t: Transcript, analyzer: UtteranceAnalyzer | None
+) -> dict[int, UtteranceAnalysis]:
+    """Each officer turn's acts: the analysis the live call stored, or analysed now."""
+    out: dict[int, UtteranceAnalysis] = {}
+    missing = []
+    for turn in t.officer_turns:
+        a = turn.analysis
+        if a is not None and set(a.acts) <= set(ACTS):
+            out[turn.index] = UtteranceAnalysis(
+                turn.text, frozenset(a.acts), a.words, frozenset(a.cues), a.scores
+            )
+        else:
+            missing.append(turn)
+    if missing:
+        found = (analyzer or default_analyzer()).analyze_many(
+            [o.text for o in missing], subject_name=t.subject_name
+        )
+        out.update(zip((o.index for o in missing), found, strict=True))
+    return out
+
+
 def review_transcript(
     transcript: Mapping[str, Any] | Transcript,
     *,
@@ -218,16 +240,7 @@ def review_transcript(
     """Score a transcript and build its review (deterministic)."""
     t = transcript if isinstance(transcript, Transcript) else parse_transcript(transcript)
     w = _check_weights(weights)
-    analyzer = analyzer or default_analyzer()
-    officer = t.officer_turns
-    analyses = dict(
-        zip(
-            (o.index for o in officer),
-            analyzer.analyze_many([o.text for o in officer], subject_name=t.subject_name),
-            strict=True,
-        )
-    )
-    analyses = add_context_acts(t, analyses)
+    analyses = add_context_acts(t, _officer_analyses(t, analyzer))
     metrics = compute_metrics(t, analyses)
     scenario = scenario_info(t.scenario_id)
     comps = score_competencies(Context(t, analyses, metrics, scenario), w)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from appliance.review.evidence import clock, quote
-from appliance.review.transcript import OFFICER, StatePoint, Transcript
+from appliance.transcript import OFFICER, StatePoint, Transcript
 
 MIN_SWING = 8.0
 LOOKBACK_S = 30.0

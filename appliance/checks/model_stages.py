@@ -9,11 +9,11 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from appliance.audio.frames import write_wav
+from appliance.checks.model_folders import check_models
 from appliance.checks.rows import Row, fail, ok, skip, warn
 from appliance.converse import converse
 from appliance.engine import Engine
 from appliance.errors import ApplianceError
-from appliance.provisioning.model_folders import check_models
 from appliance.settings import CONFIG_DIR, Settings
 
 BUDGETS_FILE = CONFIG_DIR / "budgets.toml"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from appliance.review.act_vocabulary import ACTS
+from appliance.dialogue.acts import ACTS
 
 _EMOTIONS = (
     r"scared|afraid|frightened|frightening|terrified|terrifying|angry|mad|furious|frustrated|"

@@ -1,34 +1,106 @@
-"""Train the act classifier from the labeled set: ``python -m appliance.review.train_acts``.
+"""Train the act classifier from the labeled set: ``python -m appliance.dialogue.training.train``.
 
 Deterministic: fixed folds, a fixed regularisation grid, Newton's method; the same labeled file
-gives the same ``data/act_classifier.npz``. Only the ``train`` split is used; ``heldout`` is left
-for ``python -m appliance.review.evaluate``.
+gives the same ``data/act_classifier.json``. Only the ``train`` split is used; ``heldout`` is left
+for ``python -m appliance.dialogue.training.evaluate``.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from appliance.review.act_classifier import (
+from appliance.dialogue.acts import ACTS
+from appliance.dialogue.classifier import (
+    DATA_DIR,
     WEIGHTS_PATH,
     ActClassifier,
     FloatArray,
-    LabeledUtterance,
     decide_acts,
-    fit_logistic,
-    load_labeled,
     segment_features,
+    sigmoid,
 )
-from appliance.review.act_vocabulary import ACTS
-from appliance.review.embedding import SentenceEncoder
-from appliance.review.utterance_rules import RuleHits, apply_rules
+from appliance.dialogue.embedding import SentenceEncoder
+from appliance.dialogue.rules import RuleHits, apply_rules
+
+LABELED_PATH = DATA_DIR / "utterances.jsonl"
 
 L2_GRID = (3.0, 10.0, 30.0, 100.0)
 THRESHOLD_GRID = tuple(round(t, 2) for t in np.arange(0.30, 0.91, 0.05))
 FOLDS = 5
+
+
+@dataclass(frozen=True)
+class LabeledUtterance:
+    """One hand-labeled officer utterance from the training set."""
+
+    id: str
+    text: str
+    acts: frozenset[str]
+    split: str
+    subject_name: str | None = None
+
+
+def load_labeled(path: Path = LABELED_PATH) -> list[LabeledUtterance]:
+    """The labeled officer utterances (JSON lines), in file order."""
+    items: list[LabeledUtterance] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row: dict[str, Any] = json.loads(line)
+        unknown = set(row["acts"]) - set(ACTS)
+        if unknown:
+            raise ValueError(f"{row['id']}: unknown acts {sorted(unknown)}")
+        items.append(
+            LabeledUtterance(
+                row["id"],
+                row["text"],
+                frozenset(row["acts"]),
+                row["split"],
+                row.get("subject_name"),
+            )
+        )
+    return items
+
+
+def fit_logistic(x: FloatArray, y: FloatArray, l2: float) -> tuple[FloatArray, float]:
+    """Class-balanced L2 logistic regression by Newton's method (exact and deterministic)."""
+    n, d = x.shape
+    pos = float(y.sum())
+    if pos in (0.0, float(n)):
+        return np.zeros(d), (10.0 if pos else -10.0)
+    sample_w = np.where(y > 0, n / (2.0 * pos), n / (2.0 * (n - pos)))
+    xb = np.hstack([x, np.ones((n, 1))])
+    theta = np.zeros(d + 1)
+    reg = np.full(d + 1, l2)
+    reg[-1] = 0.0
+    for _ in range(50):
+        p = sigmoid(xb @ theta)
+        grad = xb.T @ (sample_w * (p - y)) + reg * theta
+        hess = (xb * (sample_w * p * (1 - p))[:, None]).T @ xb + np.diag(reg + 1e-9)
+        step = np.linalg.solve(hess, grad)
+        theta -= step
+        if float(np.abs(step).max()) < 1e-8:
+            break
+    return theta[:-1], float(theta[-1])
+
+
+def save_weights(model: ActClassifier, path: Path = WEIGHTS_PATH) -> None:
+    """Write the weights as JSON for ``ActClassifier.load`` (floats round-trip exactly)."""
+    data = {
+        "acts": list(ACTS),
+        "weights": model.weights.tolist(),
+        "bias": model.bias.tolist(),
+        "mean": model.mean.tolist(),
+        "scale": model.scale.tolist(),
+        "thresholds": model.thresholds.tolist(),
+    }
+    path.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -123,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         if score > best_score + 1e-9:
             best_l2, best_thr, best_score = l2, thresholds, score
     model = fit(data, best_l2, best_thr)
-    model.save(WEIGHTS_PATH)
+    save_weights(model, WEIGHTS_PATH)
     print(f"wrote {WEIGHTS_PATH} (l2={best_l2:g}, {len(data)} training utterances)")
     return 0
 

@@ -7,8 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from appliance.review.evaluate import evaluate
-from appliance.review.utterance_analysis import ACTS, UtteranceAnalysis, UtteranceAnalyzer
+from appliance.dialogue.analysis import ACTS, UtteranceAnalysis, UtteranceAnalyzer
+from appliance.dialogue.training.evaluate import evaluate
 
 VOCAB = (
     "open_question",

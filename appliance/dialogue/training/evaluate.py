@@ -1,6 +1,6 @@
 """Per-act precision and recall on the held-out labeled utterances.
 
-Run: ``python -m appliance.review.evaluate``.
+Run: ``python -m appliance.dialogue.training.evaluate``.
 """
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 
-from appliance.review.act_classifier import load_labeled
-from appliance.review.act_vocabulary import ACTS
-from appliance.review.utterance_analysis import UtteranceAnalyzer, default_analyzer
+from appliance.dialogue.acts import ACTS
+from appliance.dialogue.analysis import UtteranceAnalyzer, default_analyzer
+from appliance.dialogue.training.train import load_labeled
 
 
 @dataclass(frozen=True)

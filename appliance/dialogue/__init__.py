@@ -1,0 +1,1 @@
+"""Dialogue analysis: the dialogue acts of officer utterances, shared by the persona and review."""

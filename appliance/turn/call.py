@@ -1,0 +1,280 @@
+"""One call's turn-taking, transport-free: officer audio in, events and reply audio out.
+
+A live session feeds it 16 kHz PCM as it arrives; the call runs the endpointer, speculative ASR
+and barge-in, hands each endpointed utterance to ``TurnRunner``, keeps the persona's clock, and
+says when the scenario reached an outcome. It owns its tasks: ``close()`` stops them all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from appliance.audio.endpointing import Endpointer, VADEvent
+from appliance.audio.frames import SAMPLE_RATE, FloatPCM
+from appliance.audio.utterance_buffer import UtteranceBuffer
+from appliance.engine import Engine
+from appliance.errors import ApplianceError
+from appliance.inference.asr import Transcription
+from appliance.persona.state import PersonaState
+from appliance.turn.conversation import Conversation
+from appliance.turn.events import BargeIn, Emit, ErrorEvent, PersonaStateChanged, TranscriptPartial
+from appliance.turn.timeline import TurnTimeline
+from appliance.turn.turn import Output, TurnRunner, Utterance
+
+log = logging.getLogger(__name__)
+TICK_S = 2.0
+
+
+@dataclass
+class _Speaking:
+    """The officer utterance in progress."""
+
+    start: int  # absolute 16 kHz sample index, padding included
+    voiced: int  # first voiced sample
+    timeline: TurnTimeline = field(default_factory=TurnTimeline)
+    speculative: asyncio.Task[Transcription] | None = None
+    speculative_end: int = -1
+    interrupted: bool = False  # the officer barged in on the subject with this utterance
+
+
+class Call:
+    """Turn-taking of one conversation; ``on_outcome`` is called once the call should end."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        conversation: Conversation,
+        out: Output,
+        emit: Emit,
+        clock: Callable[[], float],
+        on_outcome: Callable[[str], None],
+    ) -> None:
+        assert engine.vad is not None
+        self.engine = engine
+        self.conversation = conversation
+        self.out = out
+        self.emit = emit
+        self.clock = clock
+        self.errors: list[dict[str, str]] = []
+        self.turns = TurnRunner(engine, conversation, emit, clock)
+        self._on_outcome = on_outcome
+        self._cfg = engine.settings.turn
+        self._endpointer = Endpointer(engine.vad.stream(), self._cfg)
+        self._audio = UtteranceBuffer(keep_samples=SAMPLE_RATE * 30)
+        self._utt: _Speaking | None = None
+        self._arrival = (0, 0.0)  # (stream position, monotonic time) of the latest inbound audio
+        self._audio_t0: float | None = None  # session time of stream sample 0
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._reply_task: asyncio.Task[None] | None = None
+        self._outcome_sent = False
+
+    # ---- tasks and errors -------------------------------------------------------------------
+
+    def spawn(self, coro: Awaitable[Any], name: str, *, report: bool = True) -> asyncio.Task[Any]:
+        """Run a task owned by this call; a failure is logged and sent as one ``error`` event.
+
+        ``report=False`` is for a task whose result is awaited elsewhere, which reports it.
+        """
+        task = asyncio.ensure_future(coro)
+        task.set_name(f"{self.conversation.session_id}:{name}")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        if report:
+            task.add_done_callback(self._finished)
+        return task
+
+    def _finished(self, task: asyncio.Task[Any]) -> None:
+        if task.cancelled() or task.exception() is None:
+            return
+        exc = task.exception()
+        if isinstance(exc, ApplianceError):
+            self.error(exc)
+            return
+        log.error(
+            "task %s failed",
+            task.get_name(),
+            exc_info=exc,
+            extra={"session": self.conversation.session_id},
+        )
+        where = task.get_name().split(":")[-1]
+        self.error(ApplianceError(f"internal error in {where}: {exc!r}", code="internal_error"))
+
+    def error(self, exc: ApplianceError) -> None:
+        """A failed turn or task: exactly one ``error`` event; the call goes on."""
+        log.warning(
+            "turn failed", extra={"session": self.conversation.session_id, "code": exc.code}
+        )
+        self.errors.append({"code": exc.code, "message": exc.message})
+        self.emit(ErrorEvent(exc.code, exc.message))
+
+    def start(self) -> None:
+        """Start the persona's clock and the scenario's time limit; say the first state."""
+        self.spawn(self._tick(), "tick")
+        self.spawn(self._time_limit(), "time-limit")
+        self.emit(PersonaStateChanged.of(self.conversation.persona.state))
+
+    async def close(self) -> None:
+        """Stop every task of the call (the caller's own task excepted) and drop queued audio."""
+        self.out.flush()
+        me = asyncio.current_task()
+        others = [t for t in self._tasks if t is not me]
+        for task in others:
+            task.cancel()
+        for task in others:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+
+    def _outcome(self, outcome: str) -> None:
+        if not self._outcome_sent:
+            self._outcome_sent = True
+            self._on_outcome(outcome)
+
+    # ---- inbound audio ----------------------------------------------------------------------
+
+    def _sample_time(self, sample: int) -> float:
+        """Session time of a stream sample."""
+        return (self._audio_t0 or 0.0) + sample / SAMPLE_RATE
+
+    def _sample_monotonic(self, sample: int) -> float:
+        """Monotonic time at which a stream sample arrived (from the latest arrival)."""
+        pos, t = self._arrival
+        return t - (pos - sample) / SAMPLE_RATE
+
+    async def feed(self, pcm: FloatPCM) -> None:
+        """Take the next inbound 16 kHz audio: endpointing, speculative ASR, barge-in, turns."""
+        if not len(pcm):
+            return
+        if self._audio_t0 is None:
+            self._audio_t0 = self.clock() - len(pcm) / SAMPLE_RATE
+        self._audio.append(pcm)
+        events = await self.engine.vad_thread.call(self._endpointer.feed, pcm)
+        self._arrival = (self._endpointer.position, time.monotonic())
+        for event in events:
+            self._on_vad(event)
+        self._check_barge_in()
+        if self._utt is None:
+            self._audio.trim(self._endpointer.position - SAMPLE_RATE)
+
+    @property
+    def subject_busy(self) -> bool:
+        """Whether the subject is thinking of or speaking a reply."""
+        return self.out.speaking or (self._reply_task is not None and not self._reply_task.done())
+
+    def _on_vad(self, e: VADEvent) -> None:
+        pad = self._cfg.speech_pad_ms * SAMPLE_RATE // 1000
+        if e.kind == "speech_start":
+            self._utt = _Speaking(start=e.utterance_start, voiced=e.sample)
+            self._utt.timeline.mark("speech_start", self._sample_monotonic(e.sample))
+        elif self._utt is None:
+            return
+        elif e.kind == "silence_start":
+            audio = self._audio.slice(self._utt.start, e.sample + pad)
+            guess = self.spawn(self._transcribe(audio), "asr-speculative", report=False)
+            guess.add_done_callback(partial(self._partial, voiced=self._utt.voiced))
+            self._utt.speculative, self._utt.speculative_end = guess, e.sample
+            self._utt.timeline.mark("asr_start")
+        elif e.kind == "speech_resume":
+            # The officer went on: that guess is thrown away (dropped unstarted if still queued).
+            if self._utt.speculative is not None:
+                self._utt.speculative.cancel()
+            self._utt.speculative = None
+        elif e.kind == "speech_end":
+            utt, self._utt = self._utt, None
+            utt.timeline.mark("speech_end", self._sample_monotonic(e.sample))
+            utt.timeline.mark("endpoint")
+            heard = Utterance(
+                self._audio.slice(utt.start, e.sample + pad),
+                self._sample_time(utt.voiced),
+                self._sample_time(e.sample),
+                utt.interrupted,
+            )
+            keep = utt.speculative if utt.speculative_end == e.sample else None
+            backchannel = self.subject_busy and not utt.interrupted
+            self.spawn(self._officer_turn(heard, utt.timeline, keep, backchannel), "officer-turn")
+
+    def _partial(self, guess: asyncio.Task[Transcription], voiced: int) -> None:
+        """Caption the speculative transcript now; ``transcript.final`` confirms or replaces it."""
+        if guess.cancelled() or guess.exception() is not None:
+            return  # the officer went on, or the failure is reported by the turn that awaits it
+        if text := guess.result().text.strip():
+            self.emit(TranscriptPartial("officer", text, round(self._sample_time(voiced), 3)))
+
+    def _check_barge_in(self) -> None:
+        utt = self._utt
+        if utt is None or utt.interrupted or not self.subject_busy:
+            return
+        spoken_ms = (self._endpointer.position - utt.voiced) * 1000 / SAMPLE_RATE
+        # Still talking at the mark: a cough or "mm-hm" has fallen silent by then.
+        if self._endpointer.voiced_now and spoken_ms >= self._cfg.barge_in_min_ms:
+            utt.interrupted = True
+            utt.timeline.mark("barge_in")
+            dropped = self.out.flush()
+            if self._reply_task is not None:
+                self._reply_task.cancel()
+            self.emit(BargeIn(round(self.clock(), 3), round(dropped, 3)))
+
+    async def _transcribe(self, audio: FloatPCM) -> Transcription:
+        assert self.engine.asr is not None
+        return await self.engine.asr.transcribe(audio)
+
+    async def _officer_turn(
+        self,
+        utt: Utterance,
+        timeline: TurnTimeline,
+        speculative: asyncio.Task[Transcription] | None,
+        backchannel: bool,
+    ) -> None:
+        """Hear the officer, move the persona and, unless it was a backchannel, reply."""
+        try:
+            state = await self.turns.hear(utt, timeline, speculative)
+        except ApplianceError as exc:
+            self.error(exc)
+            return
+        if state is None or backchannel or self._outcome_sent:
+            return
+        if self._reply_task is not None and not self._reply_task.done():
+            self._reply_task.cancel()
+        self._reply_task = self.spawn(self._reply(timeline, state.outcome), "reply")
+
+    async def _reply(self, timeline: TurnTimeline, outcome: str | None) -> None:
+        played = await self.turns.reply(timeline, self.out, on_error=self.error)
+        if played and outcome is not None:
+            self._outcome(outcome)
+
+    # ---- persona clock, injects and limits --------------------------------------------------
+
+    async def _tick(self) -> None:
+        last = self.conversation.persona.state
+        while True:
+            await asyncio.sleep(TICK_S)
+            state = self.conversation.persona.tick(self.clock())
+            if state.stage != last.stage or abs(state.agitation - last.agitation) >= 1.0:
+                self.emit(PersonaStateChanged.of(state))
+                last = state
+            if state.outcome is not None and not self.subject_busy:
+                self._outcome(state.outcome)
+                return
+
+    async def _time_limit(self) -> None:
+        await asyncio.sleep(self.conversation.scenario.time_limit_s)
+        self._outcome("time_limit")
+
+    def _changed(self, state: PersonaState) -> PersonaStateChanged:
+        event = PersonaStateChanged.of(state)
+        self.emit(event)
+        return event
+
+    def inject(self, name: str) -> PersonaStateChanged:
+        """Apply an instructor inject from the scenario card; returns the new state event."""
+        return self._changed(self.conversation.persona.apply_inject(name, self.clock()))
+
+    def nudge(self, delta: float, reason: str) -> PersonaStateChanged:
+        """Instructor override of the subject's agitation."""
+        return self._changed(self.conversation.persona.nudge(delta, self.clock(), reason))
