@@ -14,6 +14,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "doctor": ("appliance.doctor", "check the appliance end to end and report one table"),
     "converse": ("appliance.converse", "one voice turn from a WAV file"),
+    "chat": ("appliance.chat", "text mode on a scenario card: officer lines in, replies out"),
     "review": ("appliance.review.cli", "score a session transcript (JSON or HTML)"),
     "prepare-models": ("appliance.inference.prepare", "locate and prepare the bundled models"),
     "backup": ("appliance.records.backup", "copy the records database while running (--out FILE)"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
@@ -10,11 +12,24 @@ from fastapi.responses import JSONResponse
 
 from appliance import __version__
 from appliance.discovery import Advertisement
-from appliance.engine import Engine
+from appliance.engine import HEALTHY, Engine
 from appliance.review.reviewer import SessionReviewer
 from appliance.sessions.manager import SessionManager
 from appliance.settings import Settings
 from appliance.web.install import install, open_records
+
+log = logging.getLogger(__name__)
+
+
+async def _cancel(task: asyncio.Task[object]) -> None:
+    """Stop a background task at shutdown and surface any failure in the log."""
+    task.cancel()
+    try:
+        await task
+    except asyncio.CancelledError:
+        pass
+    except Exception:
+        log.exception("background task %s failed", task.get_name())
 
 
 def create_app(
@@ -38,6 +53,9 @@ def create_app(
                 )
                 sessions.on_capacity(ad.update_capacity)
                 app.state.advertisement = ad
+            if settings.persona.presynthesize:
+                warm = asyncio.create_task(engine.warm_speech(), name="warm-speech")
+                stack.push_async_callback(_cancel, warm)
             yield
 
     app = FastAPI(title="CodeBlu appliance", version=__version__, lifespan=lifespan)
@@ -49,7 +67,7 @@ def create_app(
     async def healthz() -> JSONResponse:
         """Each model stage's state; 200 when all are ready, 503 otherwise."""
         stages = {k: {"state": v.state, "detail": v.detail} for k, v in engine.health().items()}
-        ok = all(v["state"] == "ready" for v in stages.values())
+        ok = all(v["state"] in HEALTHY for v in stages.values())
         body = {
             "status": "ok" if ok else "degraded",
             "version": __version__,

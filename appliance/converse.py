@@ -17,6 +17,7 @@ from appliance.audio.endpointing import Endpointer
 from appliance.audio.frames import SAMPLE_RATE, Audio, FloatPCM, read_wav, write_wav
 from appliance.engine import Engine
 from appliance.errors import ApplianceError, AudioInputError
+from appliance.persona.lines import prepare as prepare_lines
 from appliance.persona.scenario import load_scenario
 from appliance.settings import Settings, load_settings
 from appliance.turn.conversation import Conversation
@@ -66,11 +67,14 @@ async def converse(
     """Run one turn on a started engine and write the reply audio."""
     assert engine.tts and engine.analyzer
     audio = audio or read_wav(input_path)
+    scenario = load_scenario(scenario_id)
+    await engine.analysis_thread.call(prepare_lines, scenario, engine.analyzer.encoder)
     conversation = Conversation(
-        load_scenario(scenario_id),
+        scenario,
         engine.analyzer,
         session_id="converse",
         officer={"id": "cli", "name": "Officer"},
+        topic_threshold=engine.settings.persona.topic_threshold,
     )
     events: list[Event] = []
     timeline = TurnTimeline()

@@ -17,11 +17,19 @@ from appliance.inference.executor import ModelThread
 from appliance.inference.llm_client import LLMClient
 from appliance.inference.llm_server import LLMServer
 from appliance.inference.models import ModelPaths, resolve_models
+from appliance.inference.speech_cache import SpeechCache
 from appliance.inference.tts import PiperTTS
+from appliance.persona.lines import speakable
+from appliance.persona.scenario import list_scenarios
 from appliance.settings import Settings
 
 log = logging.getLogger(__name__)
-StageState = Literal["loading", "ready", "failed", "restarting", "stopped"]
+StageState = Literal["loading", "ready", "failed", "restarting", "stopped", "off"]
+HEALTHY = frozenset({"ready", "off"})  # "off": a stage this configuration does not use
+VOICES = {
+    "authored": "authored: lines written for each scenario card, chosen by meaning",
+    "llm": "llm: the LLM voices the subject, grounded in the card's lines",
+}
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,8 @@ class Engine:
         self.llm_server: LLMServer | None = None
         self.llm: LLMClient | None = None
         self.analyzer: UtteranceAnalyzer | None = None
+        self.speech: SpeechCache | None = None  # authored lines' audio, synthesized ahead
+        self.voice = settings.persona.voice  # who speaks for the subject: "authored" or "llm"
         self.vad_thread = ModelThread("vad")
         self.analysis_thread = ModelThread("analysis")
         self._errors: dict[str, str] = {}
@@ -66,25 +76,40 @@ class Engine:
         self.tts = PiperTTS(paths.tts_onnx, paths.tts_config, use_cuda=s.models.tts_cuda)
         log_dir = s.resolve(s.appliance.data_dir) / "logs"
         log_dir.mkdir(parents=True, exist_ok=True)
-        self.llm_server = LLMServer(s.llm, paths.llm_gguf, log_dir / "llm-server.log")
-        self.llm = LLMClient(
-            self.llm_server.base_url,
-            s.llm.served_name,
-            max_tokens=s.llm.max_tokens,
-            temperature=s.llm.temperature,
-            seed=s.llm.seed,
-            timeout_s=s.llm.request_timeout_s,
-        )
-        results = await asyncio.gather(
+        loads = [
             self._load("asr", self.asr.start()),
             self._load("tts", self.tts.start()),
-            self._load("llm", self.llm_server.start()),
             self._load("analysis", self._load_analyzer()),
-            return_exceptions=True,
-        )
+        ]
+        if self.voice == "llm" or s.llm.start == "always":
+            self.llm_server = LLMServer(s.llm, paths.llm_gguf, log_dir / "llm-server.log")
+            self.llm = LLMClient(
+                self.llm_server.base_url,
+                s.llm.served_name,
+                max_tokens=s.llm.max_tokens,
+                temperature=s.llm.temperature,
+                seed=s.llm.seed,
+                timeout_s=s.llm.request_timeout_s,
+            )
+            loads.append(self._load("llm", self.llm_server.start()))
+        results = await asyncio.gather(*loads, return_exceptions=True)
         for r in results:
             if isinstance(r, BaseException):
                 raise r
+        folder = s.resolve(s.models.cache_dir) / "speech"
+        model = paths.tts_onnx
+        self.speech = SpeechCache(self.tts, folder, f"{model.name}:{model.stat().st_size}")
+
+    async def warm_speech(self) -> int:
+        """Synthesize every card's authored lines not cached yet (background, at start-up)."""
+        if self.speech is None:
+            return 0
+        made = 0
+        for scenario in list_scenarios():
+            made += await self.speech.warm(speakable(scenario))
+        if made:
+            log.info("synthesized %d authored lines ahead", made)
+        return made
 
     async def _load(self, stage: str, coro: object) -> None:
         try:
@@ -105,10 +130,17 @@ class Engine:
             return StageHealth("ready" if ok else "loading")
 
         llm = self.llm_server
+        if llm is not None:
+            llm_health = StageHealth(llm.state, llm.detail)
+        elif self.voice == "authored" and self.paths is not None:
+            llm_health = StageHealth("off", "not started: the authored voice needs no LLM")
+        else:
+            llm_health = StageHealth("loading")
         return {
+            "voice": StageHealth("ready", VOICES[self.voice]),
             "vad": loaded("vad", self.vad is not None),
             "asr": loaded("asr", self.asr is not None and self.asr.ready),
-            "llm": StageHealth(llm.state, llm.detail) if llm else StageHealth("loading"),
+            "llm": llm_health,
             "tts": loaded("tts", self.tts is not None and self.tts.ready),
             "analysis": loaded("analysis", self.analyzer is not None),
         }

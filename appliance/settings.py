@@ -88,6 +88,8 @@ class LLMSection(_Section):
     seed: int = 7
     startup_timeout_s: float = Field(default=120.0, gt=0)
     request_timeout_s: float = Field(default=30.0, gt=0)
+    # auto: started when the persona's voice is "llm"; always: started anyway (tests, doctor).
+    start: Literal["auto", "always"] = "auto"
     max_restarts: int = Field(default=3, ge=0)
     extra_args: tuple[str, ...] = ()
 
@@ -96,6 +98,20 @@ class LLMSection(_Section):
         if self.mode == "external" and not self.url:
             raise ValueError("mode 'external' needs llm.url (e.g. http://vllm-host:8000/v1)")
         return self
+
+
+class PersonaSection(_Section):
+    """How the subject's words are made: authored dialogue, or an LLM grounded in it."""
+
+    voice: Literal["authored", "llm"] = "authored"
+    # Cue similarity (cosine, bundled MiniLM) below which the stage's fallback answers.
+    topic_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
+    # llm voice: the authored line answers when the LLM's first sentence is not ready by then.
+    llm_first_sentence_ms: int = Field(default=600, ge=50, le=30000)
+    # Officer silence after which the subject speaks up (the bank's ``silence`` topic).
+    silence_s: float = Field(default=15.0, ge=3.0, le=300.0)
+    # Synthesize every card's authored lines in the background at start-up (cached on disk).
+    presynthesize: bool = True
 
 
 class RecordsSection(_Section):
@@ -135,6 +151,7 @@ class Settings(_Section):
     turn: TurnSection = TurnSection()
     models: ModelsSection = ModelsSection()
     llm: LLMSection = LLMSection()
+    persona: PersonaSection = PersonaSection()
     records: RecordsSection = RecordsSection()
     tls: TLSSection = TLSSection()
     logging: LoggingSection = LoggingSection()

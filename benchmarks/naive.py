@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from appliance.audio.frames import SAMPLE_RATE
 from appliance.engine import Engine
+from appliance.persona.lines import prepare as prepare_lines
 from appliance.persona.scenario import load_scenario
 from appliance.turn.conversation import Conversation
 from appliance.turn.timeline import TurnTimeline
@@ -48,11 +49,14 @@ async def run_naive(
     records: list[TurnRecord] = []
     for s in range(sessions):
         scenario = SCENARIOS[s % len(SCENARIOS)]
+        card = load_scenario(scenario)
+        await engine.analysis_thread.call(prepare_lines, card, engine.analyzer.encoder)
         conversation = Conversation(
-            load_scenario(scenario),
+            card,
             engine.analyzer,
             session_id=f"naive-{s}",
             officer={"id": f"naive-{s}", "name": "Officer Naive"},
+            topic_threshold=engine.settings.persona.topic_threshold,
         )
         clock = 0.0
         for t in range(per_session):

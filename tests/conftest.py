@@ -42,6 +42,8 @@ def test_env(data_dir: Path) -> dict[str, str]:
         "CODEBLU_RECORDS__PATH": f'"{data_dir / "records.sqlite3"}"',
         "CODEBLU_SERVER__HOST": '"127.0.0.1"',
         "CODEBLU_APPLIANCE__ROOM": f'"Test Room {os.getpid()}"',  # unique on the LAN
+        "CODEBLU_LLM__START": '"always"',  # the llm voice and its fallbacks are tested too
+        "CODEBLU_PERSONA__PRESYNTHESIZE": "false",  # lines are synthesized as they are needed
     }
 
 

@@ -9,12 +9,18 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from appliance.dialogue.acts import ACT_DEFINITIONS, ACTS
 from appliance.dialogue.classifier import ActClassifier, decide_acts, segment_features
-from appliance.dialogue.embedding import SentenceEncoder
+from appliance.dialogue.embedding import FloatArray, SentenceEncoder
 from appliance.dialogue.rules import apply_rules, count_words
 
 __all__ = ["ACTS", "ACT_DEFINITIONS", "UtteranceAnalysis", "UtteranceAnalyzer", "default_analyzer"]
+
+
+def _no_rows() -> FloatArray:
+    return np.zeros((0, 0), dtype=np.float32)
 
 
 @dataclass(frozen=True)
@@ -26,6 +32,9 @@ class UtteranceAnalysis:
     words: int
     cues: frozenset[str] = frozenset()
     scores: tuple[tuple[str, float], ...] = field(default=(), compare=False)
+    # Unit sentence embeddings: row 0 the whole utterance, then each sentence (the dialogue
+    # bank's topic matcher reuses them, so an utterance is embedded once).
+    embeddings: FloatArray = field(default_factory=_no_rows, compare=False, repr=False)
 
 
 class UtteranceAnalyzer:
@@ -34,6 +43,11 @@ class UtteranceAnalyzer:
     def __init__(self, encoder: SentenceEncoder, classifier: ActClassifier) -> None:
         self._encoder = encoder
         self._classifier = classifier
+
+    @property
+    def encoder(self) -> SentenceEncoder:
+        """The sentence encoder the analysis uses."""
+        return self._encoder
 
     @classmethod
     def load(cls) -> UtteranceAnalyzer:
@@ -46,14 +60,16 @@ class UtteranceAnalyzer:
         if words == 0:
             return UtteranceAnalysis(text=text, acts=frozenset(), words=0)
         hits = apply_rules(text, subject_name)
-        probs = self._classifier.probabilities(segment_features(self._encoder, text))
+        rows = segment_features(self._encoder, text)
+        probs = self._classifier.probabilities(rows)
         acts = decide_acts(hits.acts, hits.vetoed, probs, self._classifier.thresholds)
         scores = tuple(
             (a, round(float(p), 3))
             for a, p in zip(ACTS, probs, strict=True)
             if p >= 0.2 or a in acts
         )
-        return UtteranceAnalysis(text=text, acts=acts, words=words, cues=hits.cues, scores=scores)
+        embeddings = rows[:, : self._encoder.dim].astype(np.float32)
+        return UtteranceAnalysis(text, acts, words, hits.cues, scores, embeddings)
 
     def analyze_many(
         self, texts: Sequence[str], *, subject_name: str | None = None

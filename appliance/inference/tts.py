@@ -99,6 +99,10 @@ class PiperTTS:
         """Speak ``text`` (one sentence or a few) in ``style``."""
         return await self._thread.call(self.synthesize_sync, text, style)
 
+    async def speak(self, text: str, style: VoiceStyle | None = None) -> Speech:
+        """``synthesize``, under the name the reply pipeline uses for any source of speech."""
+        return await self.synthesize(text, style)
+
     def synthesize_sync(self, text: str, style: VoiceStyle | None = None) -> Speech:
         """Blocking synthesis, for the model's own thread or offline tools."""
         from piper import PiperVoice, SynthesisConfig

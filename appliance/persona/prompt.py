@@ -60,8 +60,17 @@ class PromptBuilder:
         """The stable head of the system prompt for ``speaker`` (card and rules)."""
         return self._stable[speaker]
 
-    def state_prompt(self, speaker: str, state: PersonaState, context: Sequence[str] = ()) -> str:
-        """The variable tail of the system prompt: stage directive, agitation, recent events."""
+    def state_prompt(
+        self,
+        speaker: str,
+        state: PersonaState,
+        context: Sequence[str] = (),
+        examples: Sequence[str] = (),
+    ) -> str:
+        """The variable tail of the system prompt: stage directive, agitation, recent events.
+
+        ``examples`` are the card's authored lines for this moment: the reply stays close to them.
+        """
         subject = self._card.subject
         spec = self._card.stages.get(state.stage)
         level = round(state.agitation)
@@ -75,6 +84,8 @@ class PromptBuilder:
             )
         if context:
             text += " Just happened: " + " ".join(context[-3:])
+        if examples:
+            text += " Answer in your own words, close to: " + " / ".join(examples[:3])
         return _flat(text)
 
     def messages(
@@ -84,6 +95,7 @@ class PromptBuilder:
         state: PersonaState,
         speaker: str = SUBJECT,
         context: Sequence[str] = (),
+        examples: Sequence[str] = (),
     ) -> list[Message]:
         """Card, bounded recent history, the state, then the user message the reply answers.
 
@@ -93,7 +105,10 @@ class PromptBuilder:
         last user message: ChatML-style templates (SmolLM2, Qwen, Llama 3) take it there.
         """
         stable: Message = {"role": "system", "content": self._stable[speaker]}
-        now: Message = {"role": "system", "content": self.state_prompt(speaker, state, context)}
+        now: Message = {
+            "role": "system",
+            "content": self.state_prompt(speaker, state, context, examples),
+        }
         turns = self._history(history, speaker)
         while True:
             chat = _merged(turns)

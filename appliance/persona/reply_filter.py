@@ -24,6 +24,13 @@ _OUT_OF_CHARACTER = re.compile(
     r"|\bon patrol\b|\bprecinct\b|\bpolice department\b",
     re.IGNORECASE,
 )
+# Service-desk phrasing: a person in crisis never offers the officer help (a clinician may).
+_ASSISTANT = re.compile(
+    r"\b(how (?:can|may) i (?:help|assist)|i'?m (?:here|happy|glad) to (?:help|assist)"
+    r"|is there anything else|let me know if|feel free to|i understand your concern"
+    r"|what can i do for you|i'?d be (?:happy|glad) to)\b",
+    re.IGNORECASE,
+)
 # A safety net under the prompt's rule: never voice anything that reads as method detail.
 _UNSAFE = re.compile(
     r"\b(lethal dose|overdose on|how (?:to|you) (?:kill|hang|cut|hurt)|noose|slit|mg of|"
@@ -75,8 +82,10 @@ class ReplyFilter:
         stage: str,
         max_sentences: int = MAX_SENTENCES,
         max_chars: int = MAX_CHARS,
+        fallback: str | None = None,
     ) -> None:
         self._scenario = scenario
+        self._fallback_line = fallback  # said when nothing passes (the authored line, if given)
         self._speaker = speaker
         self._stage = stage
         self._max_sentences = max_sentences
@@ -116,7 +125,7 @@ class ReplyFilter:
             if routed is None or routed.speaker in self._full:
                 continue
             text = clean_sentence(routed.text)
-            if not text:
+            if not text or (routed.speaker == SUBJECT and _ASSISTANT.search(text)):
                 continue
             said = self._spoken.setdefault(routed.speaker, [])
             if said and sum(len(s) + 1 for s in said) + len(text) > self._max_chars:
@@ -129,6 +138,8 @@ class ReplyFilter:
         return out
 
     def _fallback(self) -> str:
+        if self._fallback_line is not None:
+            return self._fallback_line
         if self._speaker == SUBJECT:
             return self._scenario.stages.get(self._stage).fallback
         return self._scenario.character(self._speaker).fallback

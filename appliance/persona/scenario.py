@@ -7,10 +7,12 @@ from pathlib import Path
 from typing import Annotated
 
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from appliance.errors import ScenarioError
-from appliance.persona.vocabulary import COMPETENCIES, DIALOGUE_ACTS, OFFICER, STAGES, SUBJECT
+from appliance.persona.bank import DialogueBank
+from appliance.persona.card_fields import Act, CardPart, Competency, Line, Slug, StageName, Text
+from appliance.persona.vocabulary import OFFICER, STAGES, SUBJECT
 
 SCENARIO_DIR = Path(__file__).parent / "scenarios"
 MAX_TIME_LIMIT_MIN = 12.0
@@ -18,37 +20,15 @@ DEFAULT_VOICE_ID = "en_US-joe-medium"
 # Extra characters must be told apart from the subject by ear (one bundled voice, pitched).
 MIN_PITCH_GAP = 2.0
 
-Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=48)]
-Text = Annotated[str, Field(min_length=1, max_length=1200)]
-Line = Annotated[str, Field(min_length=1, max_length=300)]
 
-
-def _member_of(valid: tuple[str, ...], kind: str) -> AfterValidator:
-    def check(value: str) -> str:
-        if value not in valid:
-            raise ValueError(f"unknown {kind} {value!r} (valid: {', '.join(valid)})")
-        return value
-
-    return AfterValidator(check)
-
-
-Act = Annotated[str, _member_of(DIALOGUE_ACTS, "dialogue act")]
-Competency = Annotated[str, _member_of(COMPETENCIES, "competency")]
-StageName = Annotated[str, _member_of(STAGES, "stage")]
-
-
-class _Card(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class SubjectVoice(_Card):
+class SubjectVoice(CardPart):
     """The subject's base voice; each stage's voice block varies delivery around it."""
 
     voice_id: str = DEFAULT_VOICE_ID
     pitch_semitones: float = Field(default=0.0, ge=-12, le=12)
 
 
-class StageVoice(_Card):
+class StageVoice(CardPart):
     """Piper delivery for one stage: speed, variation, loudness, small pitch offset."""
 
     length_scale: float = Field(ge=0.5, le=2.0)
@@ -58,7 +38,7 @@ class StageVoice(_Card):
     pitch_shift: float = Field(default=0.0, ge=-4, le=4)
 
 
-class CharacterVoice(_Card):
+class CharacterVoice(CardPart):
     """A fixed voice for an extra character (a clinician does not escalate)."""
 
     voice_id: str = DEFAULT_VOICE_ID
@@ -69,7 +49,7 @@ class CharacterVoice(_Card):
     pitch_semitones: float = Field(ge=-12, le=12)
 
 
-class VRCueSpec(_Card):
+class VRCueSpec(CardPart):
     """Body-language cue for a VR rig: posture, gesture, distance to the officer in metres."""
 
     posture: Slug
@@ -77,7 +57,7 @@ class VRCueSpec(_Card):
     distance_m: float = Field(ge=0.5, le=30)
 
 
-class StageSpec(_Card):
+class StageSpec(CardPart):
     """How the subject behaves, sounds and moves within one agitation stage."""
 
     emotion: Slug
@@ -87,7 +67,7 @@ class StageSpec(_Card):
     vr: VRCueSpec
 
 
-class Stages(_Card):
+class Stages(CardPart):
     """One block per agitation stage."""
 
     calm: StageSpec
@@ -102,7 +82,7 @@ class Stages(_Card):
         return spec
 
 
-class Subject(_Card):
+class Subject(CardPart):
     """The person in crisis the LLM plays."""
 
     name: Annotated[str, Field(min_length=1, max_length=60)]
@@ -115,7 +95,7 @@ class Subject(_Card):
     voice: SubjectVoice = Field(default_factory=SubjectVoice)
 
 
-class Character(_Card):
+class Character(CardPart):
     """An extra AI character on scene (e.g. a co-responding clinician)."""
 
     id: Slug
@@ -128,7 +108,7 @@ class Character(_Card):
     fallback: Line
 
 
-class Thresholds(_Card):
+class Thresholds(CardPart):
     """Agitation at which each stage above calm begins."""
 
     guarded: float = Field(gt=0, lt=100)
@@ -144,7 +124,7 @@ class Thresholds(_Card):
         return self
 
 
-class Loudness(_Card):
+class Loudness(CardPart):
     """Officer loudness above ``threshold_dbfs`` adds ``per_db`` per dB, up to ``max``."""
 
     threshold_dbfs: float = Field(default=-16.0, le=0)
@@ -152,7 +132,7 @@ class Loudness(_Card):
     max: float = Field(default=8.0, ge=0)
 
 
-class Rate(_Card):
+class Rate(CardPart):
     """Speaking faster than ``fast_wpm`` escalates; slower than ``slow_wpm`` calms a little."""
 
     fast_wpm: float = Field(default=175.0, gt=0)
@@ -162,7 +142,7 @@ class Rate(_Card):
     slow_calm: float = Field(default=1.0, ge=0)
 
 
-class AgitationSpec(_Card):
+class AgitationSpec(CardPart):
     """Parameters of the agitation state machine for one scenario."""
 
     start: float = Field(ge=0, le=100)
@@ -182,7 +162,7 @@ class AgitationSpec(_Card):
     mixed_message_factor: float = Field(default=0.5, ge=0, le=1)
 
 
-class Resolution(_Card):
+class Resolution(CardPart):
     """Resolved: agitation low, rapport built, and a plan offered in the last few turns."""
 
     description: Line
@@ -192,7 +172,7 @@ class Resolution(_Card):
     window_turns: int = Field(default=3, ge=1, le=20)
 
 
-class Disengagement(_Card):
+class Disengagement(CardPart):
     """Disengaged: agitation held at or above ``min_agitation`` for ``turns`` officer turns."""
 
     description: Line
@@ -200,21 +180,21 @@ class Disengagement(_Card):
     turns: int = Field(ge=1, le=50)
 
 
-class Failure(_Card):
+class Failure(CardPart):
     """Failed: agitation reached the point where force would be needed."""
 
     description: Line
     force_threshold: float = Field(ge=50, le=100)
 
 
-class StageLock(_Card):
+class StageLock(CardPart):
     """Hold agitation inside one stage's band for a while."""
 
     stage: StageName
     seconds: float = Field(gt=0, le=600)
 
 
-class Inject(_Card):
+class Inject(CardPart):
     """An event the instructor can trigger during a live session."""
 
     description: Line
@@ -223,14 +203,14 @@ class Inject(_Card):
     stage_lock: StageLock | None = None
 
 
-class LearningObjective(_Card):
+class LearningObjective(CardPart):
     """What the officer should practise, mapped to review competencies."""
 
     text: Line
     competencies: list[Competency] = Field(min_length=1)
 
 
-class ReviewFacts(_Card):
+class ReviewFacts(CardPart):
     """What the after-action review and the hours export need to know about a card.
 
     ``practises`` maps a competency to this card's rank as practice for it (1 = the best card
@@ -244,7 +224,7 @@ class ReviewFacts(_Card):
     practises: dict[Competency, Annotated[int, Field(ge=1, le=9, strict=True)]] = {}
 
 
-class Scenario(_Card):
+class Scenario(CardPart):
     """One validated scenario card."""
 
     id: Slug
@@ -267,6 +247,7 @@ class Scenario(_Card):
     competency_weights: dict[Competency, Annotated[float, Field(gt=0, le=5)]] = {}
     references: list[Line] = []
     review: ReviewFacts
+    dialogue: DialogueBank | None = None
 
     @model_validator(mode="after")
     def _coherent(self) -> Scenario:
@@ -280,6 +261,13 @@ class Scenario(_Card):
         ids = [c.id for c in self.characters]
         if len(set(ids)) != len(ids) or {SUBJECT, OFFICER} & set(ids):
             raise ValueError("characters need unique ids other than 'subject' and 'officer'")
+        if self.dialogue is not None:
+            unknown = set(self.dialogue.characters) - set(self.speakers)
+            if unknown:
+                raise ValueError(
+                    f"dialogue.characters: {', '.join(sorted(unknown))} not on this card"
+                    f" (speakers: {', '.join(self.speakers)})"
+                )
         base = self.subject.voice.pitch_semitones
         subject_pitches = [base + self.stages.get(s).voice.pitch_shift for s in STAGES]
         for c in self.characters:
@@ -310,10 +298,31 @@ class Scenario(_Card):
         )
 
 
-def _describe(err: ValidationError) -> str:
+def _where(loc: tuple[int | str, ...], raw: object) -> str:
+    """A field path, with list positions of named items (topics) given by their id."""
+    parts: list[str] = []
+    node = raw
+    for key in loc:
+        node = (
+            node.get(key)
+            if isinstance(node, dict)
+            else (
+                node[key]
+                if isinstance(node, list) and isinstance(key, int) and key < len(node)
+                else None
+            )
+        )
+        if isinstance(key, int) and isinstance(node, dict) and isinstance(node.get("id"), str):
+            parts.append(f"[{node['id']}]")
+        else:
+            parts.append(f".{key}" if parts else str(key))
+    return "".join(parts)
+
+
+def _describe(err: ValidationError, raw: object = None) -> str:
     parts = []
     for e in err.errors()[:3]:
-        field = ".".join(str(p) for p in e["loc"]) or "(card)"
+        field = _where(e["loc"], raw) or "(card)"
         reason = str(e["msg"]).removeprefix("Value error, ")
         parts.append(f"{field}: {reason}")
     return "; ".join(parts)
@@ -330,7 +339,7 @@ def load_scenario_file(path: Path) -> Scenario:
     try:
         card = Scenario.model_validate(raw)
     except ValidationError as exc:
-        raise ScenarioError(f"{path.name}: {_describe(exc)}") from exc
+        raise ScenarioError(f"{path.name}: {_describe(exc, raw)}") from exc
     if card.id != path.stem:
         raise ScenarioError(f"{path.name}: id: {card.id!r} must match the file name")
     return card

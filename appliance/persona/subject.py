@@ -93,18 +93,27 @@ class PersonaEngine:
         return responders(self.scenario, officer_text, acts)
 
     def messages_for_reply(
-        self, history: Sequence[Mapping[str, object]], *, speaker: str = SUBJECT
+        self,
+        history: Sequence[Mapping[str, object]],
+        *,
+        speaker: str = SUBJECT,
+        examples: Sequence[str] = (),
     ) -> list[Message]:
-        """OpenAI chat messages for ``speaker``'s next reply, from transcript-shaped turns."""
+        """OpenAI chat messages for ``speaker``'s next reply, from transcript-shaped turns.
+
+        ``examples``: the card's authored lines for the moment, which ground the reply.
+        """
         self._check_speaker(speaker)
         return self._prompts.messages(
-            history, state=self.state, speaker=speaker, context=self._context
+            history, state=self.state, speaker=speaker, context=self._context, examples=examples
         )
 
-    def reply_filter(self, speaker: str = SUBJECT) -> ReplyFilter:
-        """A streaming filter for ``speaker``'s next reply."""
+    def reply_filter(self, speaker: str = SUBJECT, fallback: str | None = None) -> ReplyFilter:
+        """A streaming filter for ``speaker``'s next reply; ``fallback``: said if nothing passes."""
         self._check_speaker(speaker)
-        return ReplyFilter(self.scenario, speaker=speaker, stage=self.state.stage)
+        return ReplyFilter(
+            self.scenario, speaker=speaker, stage=self.state.stage, fallback=fallback
+        )
 
     def voice_for(self, speaker: str = SUBJECT) -> VoiceParams:
         """TTS parameters for ``speaker`` in the current stage."""

@@ -86,7 +86,11 @@ class LiveSession:
         self.scenario = scenario
         self.engine = engine
         self.conversation = Conversation(
-            scenario, engine.analyzer, session_id=session_id, officer=officer
+            scenario,
+            engine.analyzer,
+            session_id=session_id,
+            officer=officer,
+            topic_threshold=engine.settings.persona.topic_threshold,
         )
         self.created = time.monotonic()
         self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))  # LAN only: no public STUN

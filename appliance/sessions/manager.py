@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from appliance.engine import Engine
 from appliance.errors import ApplianceError, SessionConflict, SessionNotFound, SessionsFull
+from appliance.persona.lines import prepare as prepare_lines
 from appliance.persona.scenario import load_scenario
 from appliance.records.db import Database
 from appliance.records.sessions import record_session_start, save_session
@@ -85,6 +86,9 @@ class SessionManager:
     async def create(self, officer: dict[str, str], scenario_id: str) -> LiveSession:
         """Start a session for an officer on a scenario, if a slot is free."""
         scenario = load_scenario(scenario_id)
+        analyzer = self.engine.analyzer
+        assert analyzer is not None
+        await self.engine.analysis_thread.call(prepare_lines, scenario, analyzer.encoder)
         async with self._lock:
             if self.free <= 0:
                 raise SessionsFull(

@@ -74,6 +74,8 @@ class Call:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._reply_task: asyncio.Task[None] | None = None
         self._outcome_sent = False
+        self._silence_s = engine.settings.persona.silence_s
+        self._quiet_since = 0.0  # session time since when nobody has spoken
 
     # ---- tasks and errors -------------------------------------------------------------------
 
@@ -116,6 +118,7 @@ class Call:
 
     def start(self) -> None:
         """Start the persona's clock and the scenario's time limit; say the first state."""
+        self._quiet_since = self.clock()
         self.spawn(self._tick(), "tick")
         self.spawn(self._time_limit(), "time-limit")
         self.emit(PersonaStateChanged.of(self.conversation.persona.state))
@@ -169,6 +172,7 @@ class Call:
 
     def _on_vad(self, e: VADEvent) -> None:
         pad = self._cfg.speech_pad_ms * SAMPLE_RATE // 1000
+        self._quiet_since = self.clock()
         if e.kind == "speech_start":
             self._utt = _Speaking(start=e.utterance_start, voiced=e.sample)
             self._utt.timeline.mark("speech_start", self._sample_monotonic(e.sample))
@@ -243,10 +247,23 @@ class Call:
             self._reply_task.cancel()
         self._reply_task = self.spawn(self._reply(timeline, state.outcome), "reply")
 
-    async def _reply(self, timeline: TurnTimeline, outcome: str | None) -> None:
-        played = await self.turns.reply(timeline, self.out, on_error=self.error)
+    async def _reply(
+        self, timeline: TurnTimeline, outcome: str | None, event: str | None = None
+    ) -> None:
+        try:
+            played = await self.turns.reply(timeline, self.out, on_error=self.error, event=event)
+        finally:
+            self._quiet_since = self.clock()
         if played and outcome is not None:
             self._outcome(outcome)
+
+    def _silence(self) -> None:
+        """The officer has said nothing for a while: the subject may speak up."""
+        quiet = self.clock() - self._quiet_since
+        if self._utt is None and not self.subject_busy and quiet >= self._silence_s:
+            self._quiet_since = self.clock()
+            reply = self._reply(TurnTimeline(), None, event="silence")
+            self._reply_task = self.spawn(reply, "reply-silence")
 
     # ---- persona clock, injects and limits --------------------------------------------------
 
@@ -261,6 +278,8 @@ class Call:
             if state.outcome is not None and not self.subject_busy:
                 self._outcome(state.outcome)
                 return
+            if not self._outcome_sent:
+                self._silence()
 
     async def _time_limit(self) -> None:
         await asyncio.sleep(self.conversation.scenario.time_limit_s)

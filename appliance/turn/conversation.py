@@ -9,10 +9,12 @@ from typing import Any
 
 from appliance.dialogue.analysis import ACTS, UtteranceAnalysis, UtteranceAnalyzer
 from appliance.inference.llm_client import Message
+from appliance.persona.lines import Choice, Heard, LineChooser
 from appliance.persona.reply_filter import ReplyFilter
 from appliance.persona.scenario import Scenario
 from appliance.persona.state import PersonaState
 from appliance.persona.subject import PersonaEngine
+from appliance.persona.vocabulary import SUBJECT
 from appliance.persona.voice import VoiceParams
 from appliance.transcript import OFFICER, Turn, TurnAnalysis
 
@@ -25,6 +27,7 @@ class ReplyPlan:
     messages: list[Message]
     lines: ReplyFilter
     voice: VoiceParams
+    authored: Choice  # the line from the card's dialogue bank (the llm voice's fallback)
 
 
 @dataclass
@@ -40,11 +43,17 @@ class Conversation:
     )
     turns: list[Turn] = field(default_factory=list)
     timings: list[dict[str, Any]] = field(default_factory=list)
+    topic_threshold: float = 0.5  # [persona] topic_threshold
 
     def __post_init__(self) -> None:
         self.persona = PersonaEngine(self.scenario)
-        self._last_acts: frozenset[str] = frozenset()
-        self._last_text = ""
+        self.lines = LineChooser(
+            self.scenario,
+            self.analyzer.encoder,
+            seed=self.session_id,
+            threshold=self.topic_threshold,
+        )
+        self._heard: Heard | None = None
 
     def officer_turn(
         self,
@@ -64,26 +73,37 @@ class Conversation:
             analysis.scores,
         )
         self._add(OFFICER, text, start, end, interrupted, features or {}, kept)
-        self._last_acts, self._last_text = analysis.acts, text
+        self._heard = Heard(text, analysis.acts, analysis.embeddings, interrupted)
+        self.lines.hear(text)
         state = self.persona.officer_turn(
             analysis.acts, t=end, features=features, interrupted=interrupted
         )
         return analysis, state
 
-    def reply_plans(self) -> Iterator[ReplyPlan]:
-        """Who answers the last officer turn, in order, each with prompt, filter and voice.
+    def reply_plans(self, event: str | None = None) -> Iterator[ReplyPlan]:
+        """Who answers the last officer turn (or ``event``: the officer fell silent), in order.
 
-        Lazy: each plan's prompt is built when it is reached, so a character who speaks second
-        hears what the first one said (record it with ``character_turn`` before moving on).
+        Each plan has the prompt, filter, voice and authored line. Lazy: each plan is built when
+        it is reached, so a character who speaks second hears what the first one said (record it
+        with ``character_turn`` before moving on).
         """
-        for speaker in self.persona.responders(self._last_text, self._last_acts):
+        heard = None if event else self._heard
+        speakers = (
+            self.persona.responders(heard.text, heard.acts) if heard is not None else (SUBJECT,)
+        )
+        for speaker in speakers:
+            stage = self.persona.state.stage
+            authored = self.lines.choose(speaker, stage, heard, event)
+            if authored is None:
+                continue
             yield ReplyPlan(
                 speaker=speaker,
                 messages=self.persona.messages_for_reply(
-                    [t.to_json() for t in self.turns], speaker=speaker
+                    [t.to_json() for t in self.turns], speaker=speaker, examples=[authored.text]
                 ),
-                lines=self.persona.reply_filter(speaker),
+                lines=self.persona.reply_filter(speaker, fallback=authored.text),
                 voice=self.persona.voice_for(speaker),
+                authored=authored,
             )
 
     def character_turn(

@@ -20,6 +20,7 @@ EventType = Literal[
     "llm_done",
     "tts_done",
     "barge_in",
+    "llm_fallback",  # the llm voice gave way to the authored line (late or off-character)
     "vad_start",  # voice activity detection over a whole recording began (offline turns)
     "vad_done",
 ]
@@ -38,6 +39,7 @@ TOTALS: tuple[tuple[str, EventType, EventType], ...] = (
     ("asr_compute", "asr_start", "asr_done"),
     ("llm_total", "llm_request", "llm_done"),
     ("to_first_audio", "speech_end", "tts_first_audio"),
+    ("reply_text", "asr_done", "first_sentence"),  # the reply's words ready (either voice)
     ("vad", "vad_start", "vad_done"),
 )
 

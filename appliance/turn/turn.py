@@ -6,8 +6,10 @@ where the audio comes from (``Utterance``) and where the reply goes (``Output``)
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Protocol
@@ -27,7 +29,14 @@ from appliance.turn.events import (
     TranscriptFinal,
     TurnTiming,
 )
-from appliance.turn.reply import ReplyAudio, speak_reply, speak_reply_whole
+from appliance.turn.reply import (
+    ReplyAudio,
+    Speaker,
+    grounded_lines,
+    one_line,
+    speak_lines,
+    speak_reply_whole,
+)
 from appliance.turn.timeline import TurnTimeline
 
 Clock = Callable[[], float]
@@ -136,7 +145,7 @@ class TurnRunner:
         *,
         whole: bool = False,
     ) -> None:
-        assert engine.asr and engine.llm and engine.tts and engine.analyzer
+        assert engine.asr and engine.tts and engine.analyzer
         self.engine = engine
         self.conversation = conversation
         self.emit = emit
@@ -180,17 +189,23 @@ class TurnRunner:
         timeline: TurnTimeline,
         out: Output,
         on_error: Callable[[ApplianceError], None] | None = None,
+        event: str | None = None,
     ) -> bool:
         """Voice every responding character's reply into ``out``; ``turn.timing`` when done.
 
-        What was actually played is recorded in the transcript, also when the reply is cut short
-        (barge-in cancels this coroutine) or a stage fails: then ``on_error`` gets the error and
-        the queued audio is dropped, or without ``on_error`` the error propagates.
-        Returns whether the reply played whole.
+        ``event`` (``silence``) replies to no officer turn; when the bank has nothing (left) for
+        it, nothing is said. What was actually played is recorded in the transcript, also when
+        the reply is cut short (barge-in cancels this coroutine) or a stage fails: then
+        ``on_error`` gets the error and the queued audio is dropped, or without ``on_error`` the
+        error propagates. Returns whether the reply played whole.
         """
+        plans = self.conversation.reply_plans(event)
+        first = next(plans, None)
+        if first is None:
+            return True
         self.count += 1
         try:
-            for plan in self.conversation.reply_plans():
+            for plan in itertools.chain((first,), plans):
                 try:
                     await self._voice(plan, timeline, out)
                 except ApplianceError as exc:
@@ -205,9 +220,36 @@ class TurnRunner:
             self.conversation.timings.append({"turn": self.count, "stages_ms": stages})
             self.emit(TurnTiming(self.count, stages, out.late_frames))
 
+    def _lines(self, plan: ReplyPlan, timeline: TurnTimeline) -> AsyncGenerator[ReplyAudio, None]:
+        """The reply's lines with audio, from the voice this engine runs."""
+        engine, persona = self.engine, self.conversation.persona
+        assert engine.tts is not None
+        voice: Speaker = engine.tts if self.whole else engine.speech or engine.tts
+        llm = engine.llm
+        if self.whole and llm is not None:
+            return speak_reply_whole(
+                llm,
+                engine.tts,
+                plan.messages,
+                plan.lines,
+                plan.speaker,
+                style_for=persona.voice_for,
+                timeline=timeline,
+            )
+        if engine.voice == "llm" and llm is not None:
+            lines = grounded_lines(
+                llm,
+                plan.messages,
+                plan.lines,
+                plan.authored,
+                timeline=timeline,
+                budget_s=engine.settings.persona.llm_first_sentence_ms / 1000.0,
+            )
+        else:
+            lines = one_line(plan.authored)
+        return speak_lines(lines, voice, style_for=persona.voice_for, timeline=timeline)
+
     async def _voice(self, plan: ReplyPlan, timeline: TurnTimeline, out: Output) -> None:
-        assert self.engine.llm is not None and self.engine.tts is not None
-        persona = self.conversation.persona
         played: list[_Played] = []
 
         def started(line: ReplyAudio) -> None:
@@ -223,29 +265,11 @@ class TurnRunner:
                     break
             self.emit(SpeechEnd(line.speaker, line.text))
 
-        if self.whole:
-            lines = speak_reply_whole(
-                self.engine.llm,
-                self.engine.tts,
-                plan.messages,
-                plan.lines,
-                plan.speaker,
-                style_for=persona.voice_for,
-                timeline=timeline,
-            )
-        else:
-            lines = speak_reply(
-                self.engine.llm,
-                self.engine.tts,
-                plan.messages,
-                plan.lines,
-                style_for=persona.voice_for,
-                timeline=timeline,
-            )
         complete = False
         try:
-            async for line in lines:
-                out.play(line.speech, partial(started, line), partial(finished, line))
+            async with contextlib.aclosing(self._lines(plan, timeline)) as lines:
+                async for line in lines:
+                    out.play(line.speech, partial(started, line), partial(finished, line))
             await out.wait_idle()
             complete = True
         finally:

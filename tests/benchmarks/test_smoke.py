@@ -43,7 +43,7 @@ def test_smoke_run_writes_table_json_and_png(tmp_path: Path) -> None:
     assert [r["turn"] for r in turns] == [0, 1]
     for r in turns:
         assert r["error"] is None and r["heard"] and r["reply"]
-        assert {"endpoint", "asr", "llm_first_token", "total"} <= set(r["stages_ms"])
+        assert {"endpoint", "asr", "tts_first_audio", "total"} <= set(r["stages_ms"])
     assert len(doc["barge_ins"]) == 1 and len(doc["naive_records"]) == 2
     assert all(r["stages_ms"]["endpoint"] == 700.0 for r in doc["naive_records"])
 

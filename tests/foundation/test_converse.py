@@ -46,7 +46,14 @@ def assert_valid_speech(path: Path) -> None:
 def test_converse_cli_end_to_end(speak: Speak, tmp_path: Path, test_env: dict[str, str]) -> None:
     wav = officer_wav(speak, tmp_path / "officer.wav")
     out = tmp_path / "reply.wav"
-    env = {**os.environ, **test_env, "CODEBLU_LLM__PORT": str(free_port())}
+    env = {
+        **os.environ,
+        **test_env,
+        "CODEBLU_LLM__PORT": str(free_port()),
+        # the LLM voice end to end (the authored voice's turn: tests/sessions/test_one_turn.py)
+        "CODEBLU_PERSONA__VOICE": '"llm"',
+        "CODEBLU_PERSONA__LLM_FIRST_SENTENCE_MS": "30000",
+    }
     proc = subprocess.run(
         [
             sys.executable,

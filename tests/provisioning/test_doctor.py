@@ -49,7 +49,7 @@ def test_doctor_after_provision_reports_every_row(provisioned: tuple[Path, dict[
     assert "SHA-256" in rows["tls"]["detail"] and "generated" in rows["tls"]["detail"]
     turn = rows["voice turn"]
     assert turn["status"] in ("ok", "warn"), turn  # over budget is a warning, never a failure
-    for stage in ("asr", "llm_first_token", "tts_first_audio", "to_first_audio"):
+    for stage in ("asr", "reply_text", "tts_first_audio", "to_first_audio"):
         assert f"{stage} " in turn["detail"]
     failed = [r for r in doc["rows"] if r["status"] == "fail"]
     assert result.returncode == (1 if failed else 0) and doc["ok"] is (not failed)

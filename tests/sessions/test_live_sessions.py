@@ -181,8 +181,10 @@ async def test_a_failing_stage_fails_the_turn_not_the_session(
     async with HeadsetClient(app_url, officer=OFFICER, token=device_token) as client:
         with monkeypatch.context() as m:
             if stage == "llm":
+                m.setattr(engine, "voice", "llm")  # the LLM voices the subject
                 m.setattr(engine.llm, "stream_chat", broken_llm)
             else:
+                m.setattr(engine, "speech", None)  # no line cached ahead: Piper speaks each
                 m.setattr(engine.tts, "synthesize", broken_tts)
             await client.say(speak("Hello, can you hear me?"), SAMPLE_RATE)
             with pytest.raises(TurnError) as err:

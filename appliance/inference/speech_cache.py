@@ -1,0 +1,104 @@
+"""Synthesized lines kept on disk and in memory, so an authored reply's audio is ready at once.
+
+Keyed by the voice model, the text and every delivery parameter: a changed line or voice is a
+new entry. The card lines are synthesized ahead (``warm``) in the background.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections import OrderedDict
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+
+from appliance.inference.tts import NeutralStyle, PiperTTS, Speech, VoiceStyle
+
+log = logging.getLogger(__name__)
+MEMORY_ITEMS = 256
+
+
+class SpeechCache:
+    """``speak`` returns cached audio when it has it, else synthesizes and keeps the result."""
+
+    def __init__(self, tts: PiperTTS, folder: Path, model_id: str) -> None:
+        self.tts = tts
+        self.folder = folder
+        self.model_id = model_id
+        self._memory: OrderedDict[str, Speech] = OrderedDict()
+        self.hits = 0
+        self.misses = 0
+
+    def key(self, text: str, style: VoiceStyle | None) -> str:
+        """The cache key of a line in a style."""
+        s = style or NeutralStyle()
+        fields = (
+            s.length_scale,
+            s.noise_scale,
+            s.noise_w_scale,
+            s.volume,
+            s.pitch_semitones,
+        )
+        raw = f"{self.model_id}|{text}|" + "|".join(f"{v:.4f}" for v in fields)
+        return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.npy"
+
+    def cached(self, text: str, style: VoiceStyle | None) -> bool:
+        """Whether the line's audio is in memory or on disk."""
+        key = self.key(text, style)
+        return key in self._memory or self._path(key).is_file()
+
+    async def speak(self, text: str, style: VoiceStyle | None) -> Speech:
+        """The line's audio: from memory, from disk, or synthesized now (and kept)."""
+        key = self.key(text, style)
+        if (speech := self._memory.get(key)) is not None:
+            self._memory.move_to_end(key)
+            self.hits += 1
+            return speech
+        path = self._path(key)
+        speech = await asyncio.to_thread(self._load, path)
+        if speech is None:
+            self.misses += 1
+            speech = await self.tts.synthesize(text, style)
+            await asyncio.to_thread(self._save, path, speech)
+        else:
+            self.hits += 1
+        self._remember(key, speech)
+        return speech
+
+    def _load(self, path: Path) -> Speech | None:
+        try:
+            pcm = np.load(path, allow_pickle=False)
+        except (OSError, ValueError):
+            return None
+        return Speech(pcm.astype(np.int16), self.tts.sample_rate)
+
+    def _save(self, path: Path, speech: Speech) -> None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(path.stem + ".tmp.npy")
+            np.save(tmp, speech.pcm, allow_pickle=False)
+            tmp.replace(path)
+        except OSError as exc:  # a full or read-only disk costs speed, never the line
+            log.warning("speech cache not written: %s", exc)
+
+    def _remember(self, key: str, speech: Speech) -> None:
+        self._memory[key] = speech
+        while len(self._memory) > MEMORY_ITEMS:
+            self._memory.popitem(last=False)
+
+    async def warm(self, lines: Iterable[tuple[str, VoiceStyle]]) -> int:
+        """Synthesize every line not cached yet (one at a time); the number made."""
+        made = 0
+        for text, style in lines:
+            key = self.key(text, style)
+            if key not in self._memory and not self._path(key).is_file():
+                speech = await self.tts.synthesize(text, style)
+                await asyncio.to_thread(self._save, self._path(key), speech)
+                made += 1
+        return made
