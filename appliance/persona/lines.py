@@ -204,7 +204,10 @@ class LineChooser:
         return (bank.topics[-neg_i] if score >= self.threshold else None), score, "cue"
 
     def _line(self, speaker: str, topic: Topic, stage: str) -> str | None:
-        if self._answered[(speaker, topic.id)] and (line := self._pick([topic.repeat])):
+        answered = self._answered[(speaker, topic.id)]
+        if answered and topic.once:
+            return None  # said its piece once: spent
+        if answered and (line := self._pick([topic.repeat])):
             return line
         return self._pick(_by_stage(topic.lines, stage))
 

@@ -72,6 +72,18 @@ BANK: dict[str, Any] = {
                     "lines": {"any": ["{sister}. She hasn't heard from me."]},
                 },
                 {
+                    "id": "tackled",
+                    "cues": [
+                        "did something happen with police before",
+                        "have you had a bad time with cops",
+                        "why are you scared of police",
+                        "did an officer ever hurt you",
+                        "what happened last time police came",
+                    ],
+                    "once": True,
+                    "lines": {"any": ["They tackled me. Years ago.", "A cop knelt on me once."]},
+                },
+                {
                     "id": "threat",
                     "acts": ["threat"],
                     "lines": {"any": ["You'll have to drag me.", "Go ahead. Try it."]},
@@ -260,6 +272,14 @@ def test_events_silence_and_being_talked_over(card: Scenario, analyzer: Utteranc
     assert lines.choose("subject", "guarded", event="silence") is None  # nothing left to say
     cut = lines.choose("subject", "agitated", heard(analyzer, "listen to me", interrupted=True))
     assert cut is not None and cut.topic == "talked_over"
+
+
+def test_a_once_topic_answers_once(card: Scenario, analyzer: UtteranceAnalyzer) -> None:
+    lines = chooser(card, analyzer)
+    first = lines.choose("subject", "calm", heard(analyzer, "why are you scared of police"))
+    again = lines.choose("subject", "calm", heard(analyzer, "did police hurt you before"))
+    assert first is not None and first.topic == "tackled" and first.authored
+    assert again is not None and again.topic == "tackled" and again.how == "spent"
 
 
 def test_the_same_seed_chooses_the_same_lines(card: Scenario, analyzer: UtteranceAnalyzer) -> None:
