@@ -23,7 +23,7 @@ from appliance.dialogue.analysis import ACTS, UtteranceAnalyzer
 from appliance.errors import ApplianceError
 from appliance.inference.llm_client import LLMClient
 from appliance.persona.lines import FALLBACK, Choice, prepare
-from appliance.persona.scenario import Scenario, load_scenario
+from appliance.persona.scenario import Scenario, load_scenario, load_scenario_file
 from appliance.settings import Settings, load_settings
 from appliance.turn.conversation import Conversation, ReplyPlan
 from appliance.turn.reply import grounded_lines
@@ -188,7 +188,10 @@ def _markdown(result: dict[str, Any], names: dict[str, str]) -> str:
 
 
 async def _run(args: argparse.Namespace, settings: Settings) -> int:
-    scenario = load_scenario(args.scenario)  # an unknown id names the valid ones
+    if args.card is not None:  # a card being written, not (yet) in the library
+        scenario = load_scenario_file(args.card)
+    else:
+        scenario = load_scenario(args.scenario)  # an unknown id names the valid ones
     steps = list(parse_script(args.script.read_text(encoding="utf-8"))) if args.script else None
     analyzer = await asyncio.to_thread(UtteranceAnalyzer.load)
     llm = None
@@ -230,7 +233,9 @@ def _read() -> str | None:
 def main(argv: list[str]) -> int:
     """Text mode on one card."""
     parser = argparse.ArgumentParser(prog="python -m appliance chat", description=__doc__)
-    parser.add_argument("--scenario", required=True, help="scenario card id")
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--scenario", help="scenario card id")
+    which.add_argument("--card", type=Path, help="a card file outside the library (authoring)")
     parser.add_argument("--script", type=Path, help="officer lines, one per line; [pause N]")
     parser.add_argument("--json", action="store_true", help="one JSON object per officer line")
     parser.add_argument("--markdown", action="store_true", help="a transcript for people to read")

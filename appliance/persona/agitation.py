@@ -162,13 +162,22 @@ class AgitationMachine:
         )
         res = card.resolution
         recent = self._turns[-res.window_turns :]
-        planned = any(act in turn for turn in recent for act in res.requires_any)
+
+        def offered(acts: list[str]) -> bool:
+            return any(act in turn for turn in recent for act in acts)
+
         if self._level >= card.failure.force_threshold:
             self._outcome = "failed"
         elif self._high_turns >= card.disengagement.turns:
             self._outcome = "disengaged"
-        elif self._level <= res.max_agitation and self._rapport >= res.min_rapport and planned:
-            self._outcome = "resolved"
+        elif self._rapport >= res.min_rapport:
+            for alt in res.alternatives:
+                ceiling = res.max_agitation if alt.max_agitation is None else alt.max_agitation
+                if self._level <= ceiling and offered(alt.requires_any):
+                    self._outcome = alt.id
+                    return
+            if self._level <= res.max_agitation and offered(res.requires_any):
+                self._outcome = "resolved"
 
     def _snapshot(self, t: float) -> PersonaState:
         stage = self.stage_of(self._level)

@@ -12,7 +12,7 @@ from pydantic import Field, ValidationError, model_validator
 from appliance.errors import ScenarioError
 from appliance.persona.bank import DialogueBank
 from appliance.persona.card_fields import Act, CardPart, Competency, Line, Slug, StageName, Text
-from appliance.persona.vocabulary import OFFICER, STAGES, SUBJECT
+from appliance.persona.vocabulary import OFFICER, OUTCOMES, STAGES, SUBJECT
 
 SCENARIO_DIR = Path(__file__).parent / "scenarios"
 MAX_TIME_LIMIT_MIN = 12.0
@@ -162,14 +162,34 @@ class AgitationSpec(CardPart):
     mixed_message_factor: float = Field(default=0.5, ge=0, le=1)
 
 
+class Alternative(CardPart):
+    """Another good ending (e.g. voluntary transport, hand-off to family): its own outcome id."""
+
+    id: Slug
+    description: Line
+    requires_any: list[Act] = Field(min_length=1)
+    max_agitation: float | None = Field(default=None, ge=0, le=100)
+
+
 class Resolution(CardPart):
-    """Resolved: agitation low, rapport built, and a plan offered in the last few turns."""
+    """Resolved: agitation low, rapport built, and a plan offered in the last few turns.
+
+    ``alternatives`` are checked first, in order: the session ends with that outcome instead.
+    """
 
     description: Line
     max_agitation: float = Field(ge=0, le=100)
     min_rapport: float = Field(ge=0, le=1)
     requires_any: list[Act] = Field(min_length=1)
     window_turns: int = Field(default=3, ge=1, le=20)
+    alternatives: list[Alternative] = []
+
+    @model_validator(mode="after")
+    def _distinct(self) -> Resolution:
+        ids = [a.id for a in self.alternatives]
+        if len(set(ids)) != len(ids) or set(ids) & set(OUTCOMES):
+            raise ValueError(f"alternatives need distinct ids other than {', '.join(OUTCOMES)}")
+        return self
 
 
 class Disengagement(CardPart):
