@@ -4,15 +4,20 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from appliance.errors import ScenarioError
 from appliance.persona.agitation import AgitationMachine
-from appliance.persona.scenario import Scenario, StageLock
+from appliance.persona.scenario import Alternative, Scenario, StageLock, load_scenario_file
 from appliance.turn.events import PersonaStateChanged
+from tests.persona.conftest import raw_card
 
 REPO = Path(__file__).resolve().parents[2]
+WriteCard = Callable[[dict[str, Any], str], Path]
 LISTEN = frozenset({"reflection_complex", "emotion_label"})
 QUIET = {"rms_dbfs": -26.0, "words_per_minute": 150.0}
 
@@ -227,3 +232,33 @@ def test_state_event_and_timeline_shapes(overpass: Scenario) -> None:
     assert set(ev["cue"]) == {"posture", "gesture", "distance_m"}
     assert ev["emotion"] == overpass.stages.get(s.stage).emotion
     json.dumps(ev)
+
+
+def _with_alternative(overpass: Scenario) -> Scenario:
+    alt = Alternative(
+        id="sister_pickup",
+        description="Maya comes and Elliot leaves with her.",
+        requires_any=["handoff"],
+    )
+    resolution = overpass.resolution.model_copy(update={"alternatives": [alt]})
+    return overpass.model_copy(update={"resolution": resolution})
+
+
+def test_another_good_ending_has_its_own_outcome(overpass: Scenario) -> None:
+    card = _with_alternative(overpass)
+    plain, handed = AgitationMachine(card), AgitationMachine(card)
+    for m in (plain, handed):
+        for i in range(30):
+            acts = LISTEN | {"slowing_language"} if i % 2 else {"validation", "summary"}
+            m.officer_turn(acts, t=i)
+    assert handed.officer_turn({"handoff"}, t=40.0).outcome == "sister_pickup"
+    assert plain.officer_turn({"options"}, t=40.0).outcome == "resolved"
+
+
+def test_an_alternative_may_not_take_a_built_in_outcome_id(write_card: WriteCard) -> None:
+    data = raw_card("overpass_voices")
+    data["resolution"]["alternatives"] = [
+        {"id": "failed", "description": "x", "requires_any": ["handoff"]}
+    ]
+    with pytest.raises(ScenarioError, match="resolution: alternatives need distinct ids"):
+        load_scenario_file(write_card(data, "overpass_voices"))
