@@ -75,7 +75,7 @@ async function home() {
              a.due_date ? `Due ${a.due_date}` : "", () => brief(byId[a.scenario_id]))));
     $("no-assignments").hidden = assignments.length > 0;
     $("scenarios").replaceChildren(...scenarios.map((s) =>
-      choice(s.title, s.summary, "", () => brief(s))));
+      choice(s.title, s.summary, s.category || "", () => brief(s))));
   } catch (err) {
     if (err.status === 401) { show("pair"); $("pair-error").textContent = err.message; return; }
     $("home-error").textContent = err.message;

@@ -73,7 +73,7 @@ const Assignments = {
   async load() {
     const [rows] = await Promise.all([api("GET", "/api/assignments"), Officers.load()]);
     $("assign-officer").replaceChildren(...Object.values(Console.officers).map((o) => h("option", { value: o.id }, o.name)));
-    $("assign-scenario").replaceChildren(...Object.values(Console.scenarios).map((s) => h("option", { value: s.id }, s.title)));
+    $("assign-scenario").replaceChildren(...Object.values(Console.scenarios).map((s) => h("option", { value: s.id }, s.category ? `${s.title} — ${s.category}` : s.title)));
     $("assign-body").replaceChildren(...rows.map((a) => h("tr", {},
       h("td", {}, (Console.officers[a.officer_id] || {}).name || a.officer_id), h("td", {}, scenarioTitle(a.scenario_id)),
       h("td", {}, a.due_date || ""), h("td", {}, a.status), h("td", {}, a.note),

@@ -18,6 +18,7 @@ def _card(scenario: Scenario, staff: bool) -> dict[str, Any]:
         "id": scenario.id,
         "title": scenario.title,
         "summary": scenario.summary,
+        "category": scenario.review.topic_category,
         "dispatch": scenario.dispatch,
         "time_limit_s": scenario.time_limit_s,
     }
