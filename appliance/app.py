@@ -73,6 +73,7 @@ def create_app(
             "version": __version__,
             "room": settings.appliance.room,
             "profile": settings.appliance.profile,
+            "voice": engine.voice,
             "stages": stages,
         }
         return JSONResponse(body, status_code=200 if ok else 503)

@@ -55,6 +55,7 @@ async def model_rows(
     """Load every stage, ask the LLM, time one voice turn (or read a running appliance's health)."""
     if running is not None:
         return [
+            ok("subject's voice", str(running.get("voice", "unknown"))),
             *remote_stage_rows(running),
             skip(
                 "voice turn",
@@ -73,6 +74,7 @@ async def model_rows(
         return rows
     try:
         return [
+            ok("subject's voice", engine.voice_detail),
             *stage_rows(engine),
             await llm_answer_row(engine),
             await voice_turn_row(engine, settings),

@@ -100,6 +100,11 @@ class Engine:
         model = paths.tts_onnx
         self.speech = SpeechCache(self.tts, folder, f"{model.name}:{model.stat().st_size}")
 
+    @property
+    def voice_detail(self) -> str:
+        """Which voice speaks for the subject, in words (``/healthz``, ``doctor``)."""
+        return VOICES[self.voice]
+
     async def warm_speech(self) -> int:
         """Synthesize every card's authored lines not cached yet (background, at start-up)."""
         if self.speech is None:
@@ -137,7 +142,6 @@ class Engine:
         else:
             llm_health = StageHealth("loading")
         return {
-            "voice": StageHealth("ready", VOICES[self.voice]),
             "vad": loaded("vad", self.vad is not None),
             "asr": loaded("asr", self.asr is not None and self.asr.ready),
             "llm": llm_health,

@@ -92,7 +92,9 @@ class CueIndex:
         return out
 
 
-_INDEXES: dict[tuple[str, str, int], CueIndex] = {}
+# (id of the bank, id of the encoder) → (bank, encoder, index): the objects are kept alive with
+# their index, so their ids cannot be reused by other banks while the entry exists.
+_INDEXES: dict[tuple[int, int], tuple[CharacterBank, Encoder, CueIndex]] = {}
 
 
 def cue_index(scenario: Scenario, speaker: str, encoder: Encoder) -> CueIndex | None:
@@ -100,10 +102,10 @@ def cue_index(scenario: Scenario, speaker: str, encoder: Encoder) -> CueIndex | 
     bank = scenario.dialogue.characters.get(speaker) if scenario.dialogue else None
     if bank is None:
         return None
-    key = (scenario.id, speaker, id(encoder))
+    key = (id(bank), id(encoder))
     if key not in _INDEXES:
-        _INDEXES[key] = CueIndex(bank, encoder)
-    return _INDEXES[key]
+        _INDEXES[key] = (bank, encoder, CueIndex(bank, encoder))
+    return _INDEXES[key][2]
 
 
 def prepare(scenario: Scenario, encoder: Encoder) -> None:

@@ -14,6 +14,7 @@ MAX_SENTENCES = 3
 MAX_CHARS = 240
 
 _DIRECTIONS = re.compile(r"\*[^*]*\*|\[[^\]]*\]|\([^)]*\)|<[^>]*>")
+_UNCLOSED = re.compile(r"[(\[<*].*$|^[^(\[<]*[)\]>]")
 _OUT_OF_CHARACTER = re.compile(
     r"\b(as an ai|an ai (?:language )?model|language model|i am an ai|i'm an ai|ai assistant"
     r"|virtual assistant|openai|chatbot|as a (?:helpful )?assistant|role-?play"
@@ -54,6 +55,7 @@ def clean_sentence(sentence: str) -> str:
     if _OUT_OF_CHARACTER.search(sentence) or _UNSAFE.search(sentence):
         return ""
     text = _DIRECTIONS.sub(" ", sentence)
+    text = _UNCLOSED.sub(" ", text)  # a direction the sentence split cut open: drop it whole
     text = _drop_symbols(text).replace("*", " ").replace("`", " ").replace("#", " ")
     text = " ".join(text.split()).strip(" -_~|")
     if text.count('"') % 2 or (text[:1] in _QUOTES and text[-1:] in _QUOTES):

@@ -12,12 +12,18 @@ import yaml
 from appliance.persona.scenario import SCENARIO_DIR, Scenario, load_scenario
 
 SCENARIO_IDS = (
+    "autism_bus_station",
     "backyard_trespass",
     "bar_intoxicated",
     "coresponder_clinician",
+    "dementia_wandering",
+    "kitchen_knife",
+    "manic_domestic",
     "overpass_voices",
+    "school_teen",
     "store_disorderly",
     "traffic_stop_filming",
+    "veteran_parked_car",
 )
 
 

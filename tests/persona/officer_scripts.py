@@ -124,6 +124,104 @@ GOOD: dict[str, list[str]] = {
         " crisis center.",
         "There's no rush, Sam. We'll go at your pace.",
     ],
+    "kitchen_knife": [
+        "Hi, I'm Officer Daniels with the city police. Your mom called because she's worried"
+        " about you. What's your name?",
+        "Devin, I'm going to stay right here in the doorway. Take your time. What happened"
+        " tonight?",
+        "It sounds like you're really ashamed about your dad's hand, and exhausted.",
+        "That makes sense, anyone would be overwhelmed after a month like this.",
+        "Are you thinking about killing yourself tonight?",
+        "So the restaurant closed, Kayla left, and tonight the fight with your dad went too far.",
+        "You sound scared, Devin, and really alone in there.",
+        "There's no rush. I'm not coming any closer.",
+        "Would you be willing to put the knife in the sink, or would you rather set it on the"
+        " counter and step back?",
+        "You can choose: walk out the front door to the ambulance, or sit on the porch with me"
+        " first.",
+        "Whatever you decide, Devin, we'll do it at your pace.",
+    ],
+    "veteran_parked_car": [
+        "Good evening, I'm Officer Daniels with the county police. Someone called about the truck"
+        " and I wanted to make sure you're okay. What's your name?",
+        "Curtis, I'm going to stay right here by the door. Take your time. How are you doing"
+        " tonight?",
+        "It sounds like the fireworks last night hit you really hard.",
+        "That makes sense, anyone who went through what you did would be on edge.",
+        "Are you thinking about killing yourself tonight? Is there a gun in the truck?",
+        "So you haven't slept, the fireworks brought everything back, and you didn't want Lily to"
+        " see you like this.",
+        "You sound exhausted, Curtis.",
+        "There's no rush. I'm not going anywhere.",
+        "Would you be willing to let me hold onto the pistol for tonight, or would you rather"
+        " lock it in the toolbox in the bed?",
+        "You can choose: I can drive you to the VA emergency room, or you can ride with the"
+        " medics.",
+        "Whatever you decide, Curtis, we'll go at your pace.",
+    ],
+    "school_teen": [
+        "Hi Owen, I'm Officer Daniels with the city police. The school called because they were "
+        "worried about you. Is it okay if I sit down over here?",
+        "Owen, take your time. I'm going to stay right here. Can you tell me what's been going on?",
+        "It sounds like things have been really heavy for a long time, and you're exhausted.",
+        "Are you thinking about killing yourself? Do you have a plan, or a gun you could get to "
+        "at home?",
+        "That makes sense, Owen. Anyone would feel crushed after months of this.",
+        "So the video went around, you quit the team, your grades slipped, and you feel like your "
+        "dad would be better off without you.",
+        "You sound really alone in this.",
+        "There's no rush. Nobody is taking you anywhere in handcuffs.",
+        "Would you be willing to talk to someone at the crisis center today? You can walk out the "
+        "back way with me and Ms. Alvarez, or your dad can drive you.",
+        "It's your choice, Owen: the back way with me and the counselor, or your dad drives and "
+        "we follow.",
+        "We'll go at your pace, Owen.",
+    ],
+    "dementia_wandering": [
+        "Hello, ma'am. I'm Officer Daniels with the police. Someone was worried about you. May I "
+        "sit here with you?",
+        "What's your name, ma'am?",
+        "Dorothy, take your time. I'm going to stay right here with you.",
+        "You sound worried about Walter. You must love him very much.",
+        "It's cold and dark out here, and that's frightening. That makes sense.",
+        "Are you hurt anywhere? Is your hand okay?",
+        "Dorothy, may I look at the bracelet on your wrist?",
+        "You're safe now. Nobody is going to hurt you.",
+        "Would you like to sit in my warm car, or stay here on the bench with a blanket?",
+        "You can choose, Dorothy: the warm car while we call Linda, or the bench with a blanket.",
+        "We'll go nice and slow, Dorothy.",
+    ],
+    "autism_bus_station": [
+        "Hi, I'm Officer Daniels with the city police. I'm going to stay right here and turn my "
+        "radio off. What's your name?",
+        "Theo, take your time. I'm not going to touch you.",
+        "It sounds like it got really loud and your bus didn't come.",
+        "That makes sense, Theo. Anyone would be overwhelmed by all that noise.",
+        "You're not in trouble. I'm staying right here.",
+        "So the 14 was cancelled, the alarm was loud, and your headphones died.",
+        "Are you hurt anywhere? Did you hit your head?",
+        "You sound scared, Theo.",
+        "Here's what happens next. First I'll check the board. Then we can go somewhere quiet.",
+        "You can choose: wait in the quiet office for the next 14, or sit on the bench here with "
+        "me.",
+        "We'll go one step at a time, Theo.",
+    ],
+    "manic_domestic": [
+        "Hi, I'm Officer Daniels with the city police. A neighbor called because they were "
+        "worried. What's your name?",
+        "Adrian, I'm going to stay right here. Take your time. What's going on tonight?",
+        "It sounds like your mind has been racing for days and you haven't been able to stop.",
+        "That makes sense, Adrian. Anyone would be worn out after five nights without sleep.",
+        "Would you be willing to set the drill on the counter while we talk?",
+        "So you haven't slept, you've spent a lot on the studio, and you want to get to Chicago "
+        "by morning.",
+        "Have you been taking any medication? Have you been drinking or taking anything tonight?",
+        "You sound exhausted underneath all the energy, Adrian.",
+        "There's no rush. We can take this one step at a time.",
+        "You can choose: go to the crisis center tonight to get some sleep, or call your doctor's "
+        "after-hours line right now.",
+        "Whatever you decide, Adrian, we'll do it at your pace.",
+    ],
 }
 
 _BAD_COMMON = [
@@ -167,6 +265,41 @@ BAD: dict[str, list[Line]] = {
     "coresponder_clinician": [
         Line("Hey! Get out of the car now and show me your hands!"),
         Line("Calm down, it's not that bad. Get out of the car!", interrupted=True),
+        *_BAD_COMMON[3:],
+    ],
+    "kitchen_knife": [
+        Line("Police! Drop the knife! Drop it now!"),
+        Line("Get on the ground! Show me your hands!", interrupted=True),
+        Line("Calm down, it's just a little cut!", interrupted=True),
+        *_BAD_COMMON[3:],
+    ],
+    "veteran_parked_car": [
+        Line("Driver! Show me your hands! Hands on the wheel now!"),
+        Line("Step out of the vehicle now! Do it!", interrupted=True),
+        Line("Calm down, it's just fireworks. The war's over.", interrupted=True),
+        *_BAD_COMMON[3:],
+    ],
+    "school_teen": [
+        Line("Hey! Get up off the floor and give me that phone right now!"),
+        Line("Stop being dramatic, it's just a stupid post. Calm down!", interrupted=True),
+        *_BAD_COMMON[3:],
+    ],
+    "dementia_wandering": [
+        Line("Hey lady! What are you doing out here? Get up and come with me now!"),
+        Line(
+            "Your husband is dead, nobody's coming. Calm down and get in the car!", interrupted=True
+        ),
+        *_BAD_COMMON[3:],
+    ],
+    "autism_bus_station": [
+        Line("Hey! Stop hitting the glass and stand up right now!"),
+        Line("Look at me! Stand up! Do it now!", interrupted=True),
+        Line("Calm down! It's just a bus, buddy.", interrupted=True),
+        *_BAD_COMMON[3:],
+    ],
+    "manic_domestic": [
+        Line("Drop the drill! Get on the ground now!"),
+        Line("Calm down! You're manic, buddy. Hands behind your back!", interrupted=True),
         *_BAD_COMMON[3:],
     ],
 }

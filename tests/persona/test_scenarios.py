@@ -28,7 +28,7 @@ from tests.persona.conftest import SCENARIO_IDS, raw_card
 WriteCard = Callable[[dict[str, Any], str], Path]
 
 
-def test_library_holds_exactly_the_six_scenarios() -> None:
+def test_library_holds_exactly_the_pinned_scenarios() -> None:
     assert tuple(s.id for s in list_scenarios()) == SCENARIO_IDS
 
 
@@ -67,8 +67,12 @@ def test_dispatch_hides_the_truth_in_the_trespass_call() -> None:
 
 def test_only_the_coresponder_card_has_a_clinician() -> None:
     with_characters = [s.id for s in list_scenarios() if s.characters]
-    assert with_characters == ["coresponder_clinician"]
+    assert with_characters == ["coresponder_clinician", "manic_domestic", "school_teen"]
     assert load_scenario("coresponder_clinician").speakers == (SUBJECT, "clinician")
+    clinicians = [s.id for s in list_scenarios() if s.review.clinician_on_scene]
+    assert clinicians == ["coresponder_clinician"]
+    assert load_scenario("school_teen").speakers == (SUBJECT, "father")
+    assert load_scenario("manic_domestic").speakers == (SUBJECT, "lena")
 
 
 def test_unknown_scenario_lists_the_valid_ids() -> None:
@@ -199,16 +203,24 @@ def test_every_card_has_a_review_block(scenario: Scenario) -> None:
 
 
 def test_review_facts_come_from_the_cards_unchanged() -> None:
-    assert set(SCENARIOS) == set(OLD_FACTS) == set(SCENARIO_IDS)
+    assert set(OLD_FACTS) < set(SCENARIOS) == set(SCENARIO_IDS)
     for sid, (topic, suicide, clinician) in OLD_FACTS.items():
         info = scenario_info(sid)
         assert info == ScenarioInfo(sid, load_scenario(sid).title, topic, suicide, clinician)
         assert SCENARIOS[sid] == info
 
 
-def test_practice_ranking_is_the_old_table() -> None:
-    assert PRACTICE_FOR == OLD_PRACTICE_FOR
+def test_practice_ranking_follows_the_cards_ranks() -> None:
+    cards = list_scenarios()
+    for competency, ranked in PRACTICE_FOR.items():
+        named = [c for c in cards if competency in c.review.practises]
+        expected = sorted(named, key=lambda c: (c.review.practises[competency], c.id))
+        assert ranked == tuple(c.id for c in expected)
+        # the first six cards keep their order among themselves
+        assert [s for s in ranked if s in OLD_FACTS] == list(OLD_PRACTICE_FOR[competency])
     assert tuple(PRACTICE_FOR) == COMPETENCIES
+    new = set(SCENARIO_IDS) - set(OLD_FACTS)
+    assert new <= {s for ranked in PRACTICE_FOR.values() for s in ranked}
 
 
 def test_unknown_scenario_gets_neutral_review_facts() -> None:

@@ -81,7 +81,7 @@ async def test_barge_in_stops_the_subject_then_the_next_turn_works(
     ) as client:
         await client.say(long_question, SAMPLE_RATE)
         await client.wait_event("persona.speech.start", 120, after=client.events[-1].received_at)
-        await asyncio.sleep(0.3)  # the subject is audibly talking now
+        await asyncio.sleep(0.1)  # the subject is audibly talking now (an authored line is short)
         result = await client.barge_in(
             speak("Sorry to cut you off, I hear you, go on."), SAMPLE_RATE
         )
