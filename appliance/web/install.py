@@ -50,6 +50,7 @@ PREFIXES = (
     "/api/users",
     "/api/audit",
     "/api/officers",
+    "/api/hours",
     "/api/assignments",
     "/api/pairing",
     "/api/records",
