@@ -26,6 +26,7 @@ from appliance.web.routes import (
     pairing,
     progress,
     records,
+    replay,
     scenarios,
     sessions,
 )
@@ -40,6 +41,7 @@ ROUTERS = (
     officers.router,
     pairing.router,
     records.router,
+    replay.router,
     hours.router,
     progress.router,
     scenarios.router,
