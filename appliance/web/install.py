@@ -22,6 +22,7 @@ from appliance.web.routes import (
     accounts,
     hours,
     login,
+    methodology,
     officers,
     pairing,
     progress,
@@ -45,6 +46,7 @@ ROUTERS = (
     hours.router,
     progress.router,
     scenarios.router,
+    methodology.router,
     console_live.router,
 )
 PREFIXES = (
