@@ -1,9 +1,11 @@
 """Both sides of a live session's audio: recorded to Ogg/Opus when kept, and heard by listeners.
 
 The officer's side is what the appliance received (decoded inbound frames), the subject's what it
-sent (each outbound 20 ms frame). Each side is laid on the session's clock, so a gap (before the
-peer connects, a stalled network) is silence and the recording's second *t* is the transcript's
-second *t*. The recording is stereo: the officer on the left channel, the subject on the right.
+sent (each outbound 20 ms frame). Each side is laid on the session's clock by its own media
+timestamps (RTP time for the officer, the paced track's frame count for the subject), anchored to
+the clock at its first frame: frames that arrive in a burst after a stall land where they belong,
+a gap (before the peer connects, a sender that paused) is silence, and the recording's second *t*
+is the transcript's second *t*. The recording is stereo: officer left, subject right.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from appliance.sessions.listen import ListenPeer
 
 log = logging.getLogger(__name__)
 SIDES = ("officer", "subject")
-GAP_S = 0.2  # a side that falls this far behind the clock has paused: fill with silence
+RESYNC_S = 3.0  # a side whose timestamps stray this far from the clock is re-anchored to it
 LAG_S = 2.0  # the recording waits at most this long for a side that stopped sending
 BLOCK_S = 0.5  # hand the encoder this much at a time
 MAX_LISTENERS = 4
@@ -45,10 +47,14 @@ class _Lane:
             self.chunks.append(np.zeros(pos - self.pos, dtype=np.int16))
             self.pos = pos
 
-    def place(self, pcm: Int16PCM, t: float) -> None:
-        due = int(t * RATE)
-        if due - self.pos > GAP_S * RATE:
-            self.pad_to(due)
+    def place(self, pcm: Int16PCM, start: int) -> None:
+        """Put samples at sample ``start``: silence before them, overlap with the past dropped."""
+        if start < self.pos:
+            pcm = pcm[self.pos - start :]
+            start = self.pos
+        if not len(pcm):
+            return
+        self.pad_to(start)
         self.chunks.append(pcm)
         self.pos += len(pcm)
 
@@ -71,10 +77,10 @@ class _Recorder:
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="recording")
         self._writer: Future[OggOpusWriter] = self._thread.submit(OggOpusWriter, path)
 
-    def place(self, side: str, pcm: Int16PCM, t: float) -> None:
+    def place(self, side: str, pcm: Int16PCM, start: int) -> None:
         if self.failed:
             return
-        self.lanes[side].place(pcm, t)
+        self.lanes[side].place(pcm, start)
         ahead = max(lane.pos for lane in self.lanes.values())
         for lane in self.lanes.values():  # a side that stopped sending is silence after a while
             lane.pad_to(ahead - int(LAG_S * RATE))
@@ -130,6 +136,8 @@ class SessionAudio:
         self._recorder = _Recorder(record_to) if record_to is not None else None
         self._listeners: set[ListenPeer] = set()
         self._resampler: AudioResampler | None = None
+        self._anchors: dict[str, int] = {}  # per side: session sample of media timestamp 0
+        self._subject_frames = 0
 
     @property
     def listeners(self) -> int:
@@ -148,16 +156,31 @@ class SessionAudio:
         parts = [f.to_ndarray().reshape(-1) for f in self._resampler.resample(frame)]
         if parts:
             pcm = np.concatenate(parts).astype(np.int16, copy=False)
-            self._deliver("officer", pcm, self.clock() - len(pcm) / RATE)
+            stamp = None
+            if frame.pts is not None and frame.time_base is not None:
+                stamp = round(frame.pts * frame.time_base * RATE)
+            self._deliver("officer", pcm, stamp)
 
     def subject(self, pcm: Int16PCM) -> None:
         """One outbound 20 ms frame (48 kHz mono) as it leaves for the officer."""
+        stamp = self._subject_frames * len(pcm)
+        self._subject_frames += 1
         if self._wanted():
-            self._deliver("subject", pcm, self.clock())
+            self._deliver("subject", pcm, stamp)
 
-    def _deliver(self, side: str, pcm: Int16PCM, t: float) -> None:
+    def _start(self, side: str, stamp: int | None, n: int) -> int:
+        """The session sample where a chunk starts, from its media timestamp when it has one."""
+        arrived = round(self.clock() * RATE) - n  # what the clock says (ends arriving now)
+        if stamp is None:
+            return arrived
+        anchor = self._anchors.get(side)
+        if anchor is None or abs(anchor + stamp - arrived) > RESYNC_S * RATE:
+            anchor = self._anchors[side] = arrived - stamp
+        return anchor + stamp
+
+    def _deliver(self, side: str, pcm: Int16PCM, stamp: int | None) -> None:
         if self._recorder is not None:
-            self._recorder.place(side, pcm, t)
+            self._recorder.place(side, pcm, self._start(side, stamp, len(pcm)))
         for peer in self._listeners:
             peer.track.push(side, pcm)
 
