@@ -3,9 +3,10 @@
 The officer's side is what the appliance received (decoded inbound frames), the subject's what it
 sent (each outbound 20 ms frame). Each side is laid on the session's clock by its own media
 timestamps (RTP time for the officer, the paced track's frame count for the subject), anchored to
-the clock at its first frame: frames that arrive in a burst after a stall land where they belong,
-a gap (before the peer connects, a sender that paused) is silence, and the recording's second *t*
-is the transcript's second *t*. The recording is stereo: officer left, subject right.
+the clock at its first frame and again only when the timestamps jump: frames that arrive late or
+in a burst (a busy event loop, a slow consumer) land where they belong, a gap (before the peer
+connects, a sender that paused) is silence, and the recording's second *t* is the transcript's
+second *t*. The recording is stereo: officer left, subject right.
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ from appliance.sessions.listen import ListenPeer
 
 log = logging.getLogger(__name__)
 SIDES = ("officer", "subject")
-RESYNC_S = 3.0  # a side whose timestamps stray this far from the clock is re-anchored to it
-LAG_S = 2.0  # the recording waits at most this long for a side that stopped sending
+JUMP_S = 3.0  # timestamps that jump this far (a restarted sender) re-anchor the side to the clock
+LAG_S = 30.0  # the recording waits this long for a late side before it counts as silent
 BLOCK_S = 0.5  # hand the encoder this much at a time
 MAX_LISTENERS = 4
 
@@ -137,6 +138,7 @@ class SessionAudio:
         self._listeners: set[ListenPeer] = set()
         self._resampler: AudioResampler | None = None
         self._anchors: dict[str, int] = {}  # per side: session sample of media timestamp 0
+        self._next: dict[str, int] = {}  # per side: the media timestamp expected next
         self._subject_frames = 0
 
     @property
@@ -173,9 +175,10 @@ class SessionAudio:
         arrived = round(self.clock() * RATE) - n  # what the clock says (ends arriving now)
         if stamp is None:
             return arrived
-        anchor = self._anchors.get(side)
-        if anchor is None or abs(anchor + stamp - arrived) > RESYNC_S * RATE:
+        anchor, expected = self._anchors.get(side), self._next.get(side)
+        if anchor is None or expected is None or abs(stamp - expected) > JUMP_S * RATE:
             anchor = self._anchors[side] = arrived - stamp
+        self._next[side] = stamp + n
         return anchor + stamp
 
     def _deliver(self, side: str, pcm: Int16PCM, stamp: int | None) -> None:

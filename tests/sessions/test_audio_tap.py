@@ -70,6 +70,24 @@ async def test_both_sides_keep_their_place_through_a_stall_and_a_burst(tmp_path:
     assert level(right, 3.6, 4.4) > 0.1 and level(left, 3.6, 4.4) < 0.01  # subject: 3.5–4.5 s
 
 
+async def test_a_side_processed_late_still_lands_on_its_own_time(tmp_path: Path) -> None:
+    clock = Clock()
+    tap = SessionAudio(clock, tmp_path / "late.ogg")
+    for k in range(300):  # 6 s; the officer speaks in second 2–3
+        clock.t += FRAME / RATE
+        tap.subject(np.zeros(FRAME, np.int16))
+        if k < 50:  # the first second arrives on time ...
+            tap.officer(inbound(np.zeros(FRAME, np.int16), k * FRAME))
+    for k in range(50, 300):  # ... the rest five seconds late, in one go (a busy consumer)
+        clock.t += 0.001
+        officer = tone(300) if 100 <= k < 150 else np.zeros(FRAME, np.int16)
+        tap.officer(inbound(officer, k * FRAME))
+    path = await tap.close()
+    assert path is not None
+    left = decode(path)[0]
+    assert level(left, 2.1, 2.9) > 0.1 and level(left, 3.2, 5.0) < 0.01
+
+
 async def test_nothing_heard_nothing_kept(tmp_path: Path) -> None:
     tap = SessionAudio(Clock(), tmp_path / "empty.ogg")
     assert await tap.close() is None and not (tmp_path / "empty.ogg").exists()
