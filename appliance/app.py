@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from appliance import __version__
 from appliance.discovery import Advertisement
 from appliance.engine import HEALTHY, Engine
+from appliance.records.audio import audio_policy
 from appliance.review.reviewer import SessionReviewer
 from appliance.sessions.manager import SessionManager
 from appliance.settings import Settings
@@ -44,7 +45,13 @@ def create_app(
             records = await stack.enter_async_context(open_records(settings))
             app.state.records = records
             sessions = await stack.enter_async_context(
-                SessionManager(engine, data / "sessions", SessionReviewer(engine), records)
+                SessionManager(
+                    engine,
+                    data / "sessions",
+                    SessionReviewer(engine),
+                    records,
+                    audio_policy(settings),
+                )
             )
             app.state.sessions = sessions
             if advertise:

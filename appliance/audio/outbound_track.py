@@ -45,6 +45,7 @@ class PacedAudioTrack(MediaStreamTrack):
         self._idle.set()
         self.frames_sent = 0
         self.late_frames = 0  # frames produced after their due time (pacing underruns)
+        self.on_frame: Callable[[Int16PCM], None] | None = None  # sees each frame as it leaves
 
     @property
     def speaking(self) -> bool:
@@ -112,6 +113,8 @@ class PacedAudioTrack(MediaStreamTrack):
             elif wait < -0.020:
                 self.late_frames += 1
         samples = self._next_samples()
+        if self.on_frame is not None:
+            self.on_frame(samples)
         frame = AudioFrame(format="s16", layout="mono", samples=FRAME)
         frame.planes[0].update(samples.tobytes())
         frame.sample_rate = RATE

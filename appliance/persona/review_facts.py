@@ -9,7 +9,7 @@ import from here.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from appliance.errors import ScenarioError
@@ -29,12 +29,25 @@ class ScenarioInfo:
     topic_category: str
     suicide_risk: bool = False
     clinician_on_scene: bool = False
+    post_topic: str = field(default="", compare=False)  # optional in the card
+
+    @property
+    def hours_topic(self) -> str:
+        """The topic the hours export files this card's sessions under (the card says which)."""
+        return self.post_topic or self.topic_category
 
 
 def info_of(card: Scenario) -> ScenarioInfo:
     """A card's review facts."""
     r = card.review
-    return ScenarioInfo(card.id, card.title, r.topic_category, r.suicide_risk, r.clinician_on_scene)
+    return ScenarioInfo(
+        card.id,
+        card.title,
+        r.topic_category,
+        r.suicide_risk,
+        r.clinician_on_scene,
+        r.post_topic or "",
+    )
 
 
 @functools.cache

@@ -239,6 +239,7 @@ class ReviewFacts(CardPart):
     """
 
     topic_category: Line
+    post_topic: Line | None = None  # the hours export's topic; topic_category when left out
     suicide_risk: bool = False
     clinician_on_scene: bool = False
     practises: dict[Competency, Annotated[int, Field(ge=1, le=9, strict=True)]] = {}

@@ -17,22 +17,23 @@ def _officer(row: sqlite3.Row) -> dict[str, Any]:
         "name": row["name"],
         "post_id": row["post_id"],
         "agency": row["agency"],
+        "unit": row["unit"],
         "registered": bool(row["registered"]),
         "created_at": row["created_at"],
     }
 
 
 def create_officer(
-    conn: sqlite3.Connection, name: str, post_id: str = "", agency: str = ""
+    conn: sqlite3.Connection, name: str, post_id: str = "", agency: str = "", unit: str = ""
 ) -> dict[str, Any]:
     """Register an officer; names are stored exactly as given."""
     officer_id = secrets.token_hex(8)
     with transaction(conn):
         try:
             conn.execute(
-                "INSERT INTO officers (id, name, post_id, agency, created_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (officer_id, name, post_id.strip(), agency, iso()),
+                "INSERT INTO officers (id, name, post_id, agency, unit, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (officer_id, name, post_id.strip(), agency, unit.strip(), iso()),
             )
         except sqlite3.IntegrityError:
             raise RecordConflict(
@@ -62,11 +63,17 @@ def list_officers(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     return [_officer(r) for r in conn.execute("SELECT * FROM officers ORDER BY name, id")]
 
 
+def units(conn: sqlite3.Connection) -> list[str]:
+    """The units officers are in, by name."""
+    rows = conn.execute("SELECT DISTINCT unit FROM officers WHERE unit <> '' ORDER BY unit")
+    return [r["unit"] for r in rows]
+
+
 def update_officer(
     conn: sqlite3.Connection, officer_id: str, fields: dict[str, str]
 ) -> dict[str, Any]:
-    """Change an officer's name, POST ID or agency."""
-    allowed = {k: v for k, v in fields.items() if k in ("name", "post_id", "agency")}
+    """Change an officer's name, POST ID, agency or unit."""
+    allowed = {k: v for k, v in fields.items() if k in ("name", "post_id", "agency", "unit")}
     with transaction(conn):
         get_officer(conn, officer_id)
         for key, value in allowed.items():  # keys come from the fixed tuple above, never input

@@ -164,7 +164,8 @@ async def save_session(
 
 _SUMMARY = (
     "SELECT s.*, o.name AS officer_name, o.post_id, o.agency,"
-    " r.session_id IS NOT NULL AS has_review, r.signed_off_at"
+    " r.session_id IS NOT NULL AS has_review, r.signed_off_at,"
+    " EXISTS (SELECT 1 FROM audio_files a WHERE a.session_id = s.id) AS has_audio"
     " FROM sessions s JOIN officers o ON o.id = s.officer_id"
     " LEFT JOIN reviews r ON r.session_id = s.id"
 )
@@ -173,6 +174,7 @@ _SUMMARY = (
 def _summary(row: sqlite3.Row) -> dict[str, Any]:
     out = {k: row[k] for k in row.keys()}
     out["has_review"] = bool(out["has_review"])
+    out["has_audio"] = bool(out["has_audio"])
     out["active_minutes"] = round(float(out["active_seconds"]) / 60.0, 1)
     return out
 

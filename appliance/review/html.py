@@ -1,4 +1,8 @@
-"""The review as one self-contained HTML page (inline CSS and SVG, print stylesheet, no scripts)."""
+"""The review as one self-contained HTML page (inline CSS and SVG, print stylesheet, no scripts).
+
+Every timestamp is a link ``a.ts`` with ``data-t`` (session seconds): the console's replay uses it
+to seek the recording to that moment.
+"""
 
 from __future__ import annotations
 
@@ -68,6 +72,13 @@ h2{break-after:avoid}details{display:none}.transcript{font-size:9.5pt}
 """
 
 NEGATIVE_ACTS = {"command", "threat", "countdown", "minimizing", "disrespect"}
+METHODOLOGY_URL = "/methodology"  # served by the appliance (docs/methodology.md)
+
+
+def _ts(turn: int, label: str, t: float | None) -> str:
+    """A timestamp link to a transcript row, carrying its session time for the replay."""
+    seek = f' data-t="{t:.2f}"' if t is not None else ""
+    return f'<a class="ts" href="#turn-{turn}"{seek}>{_e(label)}</a>'
 
 
 def _e(text: object) -> str:
@@ -86,7 +97,7 @@ def _evidence(items: tuple[Evidence, ...]) -> str:
         mark = "+" if e.polarity == "positive" else "−"
         sugg = f'<span class="sugg"><b>Try:</b> {_e(e.suggestion)}</span>' if e.suggestion else ""
         rows.append(
-            f'<li class="{e.polarity}"><a class="ts" href="#turn-{e.turn}">{_e(e.time)}</a>'
+            f'<li class="{e.polarity}">{_ts(e.turn, e.time, e.t)}'
             f'<b>{mark}</b> <q>{_e(e.quote)}</q> <span class="muted small">({_e(e.note)})</span>'
             f"{sugg}</li>"
         )
@@ -155,9 +166,9 @@ def _metrics(m: Metrics) -> str:
     return f'<table class="metrics">{body}</table>{opening}'
 
 
-def _finding(f: Finding) -> str:
+def _finding(f: Finding, starts: dict[int, float]) -> str:
     when = (
-        f' <a class="ts" href="#turn-{f.turn}">{_e(f.time)}</a><q>{_e(f.quote)}</q>'
+        f" {_ts(f.turn, f.time or '', starts.get(f.turn))}<q>{_e(f.quote)}</q>"
         if f.turn is not None
         else ""
     )
@@ -175,8 +186,8 @@ def _transcript(review: Review) -> str:
             f'<span class="{"neg" if a in NEGATIVE_ACTS else ""}">{_e(a)}</span>' for a in u.acts
         )
         rows.append(
-            f'<tr id="turn-{u.turn}" class="{_e(u.speaker)}"><td class="sp">'
-            f'<a class="ts" href="#turn-{u.turn}">{clock(u.start)}</a></td>'
+            f'<tr id="turn-{u.turn}" class="{_e(u.speaker)}" data-t="{u.start:.2f}"><td class="sp">'
+            f"{_ts(u.turn, clock(u.start), u.start)}</td>"
             f'<td class="sp">{_e(u.speaker)}</td>'
             f'<td class="text">{_e(u.text) or "<i>(silence)</i>"}'
             f'<div class="acts">{acts}</div></td></tr>'
@@ -194,9 +205,10 @@ def render_html(review: Review) -> str:
         f'<span class="b{c.level}" style="width:{c.score}%"></span></div></a></div>'
         for c in r.competencies
     )
+    starts = {u.turn: u.start for u in r.utterances}
     turning = "".join(
-        f'<li><a class="ts" href="#turn-{tp.after_turn if tp.after_turn is not None else 0}">'
-        f"{_e(tp.time)}</a>{_e(tp.kind)} at {tp.agitation:g} ({tp.change:+g})"
+        f"<li>{_ts(tp.after_turn if tp.after_turn is not None else 0, tp.time, tp.t)}"
+        f"{_e(tp.kind)} at {tp.agitation:g} ({tp.change:+g})"
         + (f" after <q>{_e(tp.after_quote)}</q>" if tp.after_quote else "")
         + "</li>"
         for tp in r.agitation.turning_points
@@ -222,11 +234,11 @@ def render_html(review: Review) -> str:
 <div class="scores">{scores}</div>
 <div class="grid2">
  <section class="card worked"><h2>What worked</h2><ul>{
-        "".join(map(_finding, r.what_worked))
+        "".join(_finding(f, starts) for f in r.what_worked)
         or "<li class='muted'>Nothing stood out yet; see the next step.</li>"
     }</ul></section>
  <section class="card slipped"><h2>Where it slipped</h2><ul>{
-        "".join(map(_finding, r.where_it_slipped))
+        "".join(_finding(f, starts) for f in r.where_it_slipped)
         or "<li class='muted'>No competency fell below level 4.</li>"
     }</ul></section>
 </div>
@@ -258,5 +270,8 @@ def render_html(review: Review) -> str:
 <h2>Transcript</h2>
 <section class="card">{_transcript(r)}</section>
 <footer><p class="disclaimer">{_e(r.disclaimer)}</p><p class="muted">{_e(r.frameworks_credit)}</p>
+<p><a class="methodology" href="{METHODOLOGY_URL}" target="_blank"
+ rel="noopener">How this review is built:
+ the methodology and its sources</a> (on the appliance).</p>
 </footer></main></body></html>
 """

@@ -11,6 +11,7 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 from aiortc import RTCConfiguration, RTCDataChannel, RTCPeerConnection, RTCSessionDescription
@@ -24,6 +25,7 @@ from appliance.engine import Engine
 from appliance.errors import SessionConflict, SignallingError
 from appliance.inference.tts import Speech
 from appliance.persona.scenario import Scenario
+from appliance.sessions.audio_tap import SessionAudio
 from appliance.sessions.feed import EventFeed
 from appliance.turn.call import Call
 from appliance.turn.conversation import Conversation
@@ -80,6 +82,7 @@ class LiveSession:
         engine: Engine,
         on_ended: Callable[[LiveSession], Awaitable[None]],
         feed: EventFeed | None = None,
+        record_to: Path | None = None,
     ) -> None:
         assert engine.analyzer is not None
         self.id = session_id
@@ -95,6 +98,8 @@ class LiveSession:
         self.created = time.monotonic()
         self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))  # LAN only: no public STUN
         self.out = PacedAudioTrack()
+        self.audio = SessionAudio(self.now, record_to)  # recording and listen-in
+        self.out.on_frame = self.audio.subject
         self.call = Call(
             engine, self.conversation, TrackOutput(self.out), self.send, self.now, self._outcome
         )
@@ -178,6 +183,7 @@ class LiveSession:
             except MediaStreamError:
                 return
             if converter is not None:  # video or other kinds: read and dropped
+                self.audio.officer(frame)  # type: ignore[arg-type]
                 await self.call.feed(converter.convert(frame))  # type: ignore[arg-type]
 
     # ---- instructor controls and the end ----------------------------------------------------
@@ -189,6 +195,12 @@ class LiveSession:
     def nudge(self, delta: float, reason: str) -> dict[str, Any]:
         """Instructor override of the subject's agitation."""
         return self.call.nudge(delta, reason).to_json()
+
+    async def listen(self, sdp: str) -> RTCSessionDescription:
+        """Let a console listen in (receive-only) from its offer; the answer."""
+        if self.ended:
+            raise SessionConflict(f"session {self.id} has ended: listen-in is for live sessions")
+        return await self.audio.listen(sdp)
 
     @property
     def ended(self) -> bool:
@@ -206,6 +218,7 @@ class LiveSession:
         await asyncio.sleep(0.05)  # let the last event leave before the transport closes
         self.out.stop()
         await self.pc.close()
+        await self.audio.close()
         await self._on_ended(self)
 
     def summary(self) -> dict[str, Any]:

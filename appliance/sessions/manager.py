@@ -15,6 +15,7 @@ from appliance.engine import Engine
 from appliance.errors import ApplianceError, SessionConflict, SessionNotFound, SessionsFull
 from appliance.persona.lines import prepare as prepare_lines
 from appliance.persona.scenario import load_scenario
+from appliance.records.audio import AudioPolicy, register_audio
 from appliance.records.db import Database
 from appliance.records.sessions import record_session_start, save_session
 from appliance.sessions.feed import EventFeed
@@ -45,8 +46,10 @@ class SessionManager:
         transcripts_dir: Path,
         reviewer: Reviewer,
         records: Database | None = None,
+        audio: AudioPolicy | None = None,
     ) -> None:
         self.engine = engine
+        self.audio = audio  # sessions are recorded only with records to register them in
         self.reviewer = reviewer
         self.records = records
         self.reviews: dict[str, dict[str, Any]] = {}
@@ -95,8 +98,16 @@ class SessionManager:
                     f"all {self.capacity} session slots are in use; "
                     "end a session or try again shortly"
                 )
+            session_id = secrets.token_urlsafe(9)
+            keep = self.audio is not None and self.records is not None
             session = LiveSession(
-                secrets.token_urlsafe(9), officer, scenario, self.engine, self._ended, self.feed
+                session_id,
+                officer,
+                scenario,
+                self.engine,
+                self._ended,
+                self.feed,
+                record_to=self.audio.path_for(session_id) if keep and self.audio else None,
             )
             self.live[session.id] = session
         log.info("session created", extra={"session": session.id, "scenario": scenario_id})
@@ -111,6 +122,17 @@ class SessionManager:
         if session is None:
             raise SessionNotFound(f"no live session {session_id!r}")
         return session
+
+    def live_session(self, session_id: str) -> LiveSession:
+        """A live session; one that has ended is a conflict (409), not an unknown one (404)."""
+        if session_id in self.live:
+            return self.live[session_id]
+        if session_id in self.finished or (self._dir / f"{Path(session_id).name}.json").is_file():
+            raise SessionConflict(
+                f"session {session_id!r} has ended: listen-in and watching are for live"
+                " sessions; replay its recording from the finished sessions"
+            )
+        raise SessionNotFound(f"no live session {session_id!r}")
 
     def transcript(self, session_id: str) -> dict[str, Any]:
         """The transcript of a live or finished session."""
@@ -142,6 +164,11 @@ class SessionManager:
         if self.records is not None:
             try:
                 await save_session(self.records, transcript, review)
+                recorded = session.audio.recorded
+                if recorded is not None and self.audio is not None:
+                    await self.records.run(
+                        register_audio, self.audio.section, session.id, recorded
+                    )
             except ApplianceError as exc:  # the JSON copy above is kept; say what failed
                 log.error(
                     "session not saved to records: %s", exc.message, extra={"session": session.id}

@@ -121,4 +121,6 @@ Admin = Annotated[Principal, Depends(require(ADMIN))]
 Staff = Annotated[Principal, Depends(require(*STAFF))]
 Instructing = Annotated[Principal, Depends(require(ADMIN, INSTRUCTOR))]
 Recordkeeping = Annotated[Principal, Depends(require(ADMIN, TRAINING_OFFICER))]
+# Session audio, recorded or live: instructors and training officers only.
+Listening = Annotated[Principal, Depends(require(INSTRUCTOR, TRAINING_OFFICER))]
 Anyone = Annotated[Principal, Depends(require(*STAFF, OFFICER))]

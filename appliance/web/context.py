@@ -9,6 +9,7 @@ from fastapi import Request
 from appliance.errors import RecordsError
 from appliance.records.db import Database
 from appliance.settings import Settings
+from appliance.web.grants import ReplayGrants
 from appliance.web.rate_limit import FailureLimiter
 
 SESSION_LIFETIME_S = 8 * 3600.0  # a console log-in lasts one shift
@@ -32,6 +33,7 @@ class WebContext:
     code_guesses_all: FailureLimiter = field(
         default_factory=lambda: FailureLimiter(CODE_FAILURES_ALL, CODE_WINDOW_S)
     )
+    replays: ReplayGrants = field(default_factory=ReplayGrants)
 
     @property
     def secure_cookies(self) -> bool:

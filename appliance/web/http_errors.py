@@ -22,6 +22,7 @@ from appliance.errors import (
     SignallingError,
 )
 from appliance.records.pairing import PairingCodeExpired, PairingCodeUsed, PairingRefused
+from appliance.web.routes.methodology import DocumentMissing
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +96,8 @@ STATUS: dict[type[ApplianceError], int] = {
     SignallingError: 400,
     # scenario cards, injects and nudges
     ScenarioError: 422,
+    # pages served from the installation's documents
+    DocumentMissing: 404,
 }
 # Where one class's codes answer differently: (class, code) → status, checked before ``STATUS``.
 STATUS_BY_CODE: dict[tuple[type[ApplianceError], str], int] = {

@@ -22,10 +22,12 @@ from appliance.web.routes import (
     accounts,
     hours,
     login,
+    methodology,
     officers,
     pairing,
     progress,
     records,
+    replay,
     scenarios,
     sessions,
 )
@@ -40,9 +42,11 @@ ROUTERS = (
     officers.router,
     pairing.router,
     records.router,
+    replay.router,
     hours.router,
     progress.router,
     scenarios.router,
+    methodology.router,
     console_live.router,
 )
 PREFIXES = (
@@ -50,6 +54,7 @@ PREFIXES = (
     "/api/users",
     "/api/audit",
     "/api/officers",
+    "/api/hours",
     "/api/assignments",
     "/api/pairing",
     "/api/records",

@@ -22,9 +22,18 @@ WAV_RATE = 48_000
 
 
 @pytest_asyncio.fixture(scope="module")
-async def tls_app(settings: Settings, engine: Engine) -> AsyncIterator[FastAPI]:
-    """The app served with the appliance's own (generated) certificate; ``state.test_url``."""
-    app = create_app(settings, engine, advertise=False)
+async def tls_app(
+    settings: Settings, engine: Engine, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[FastAPI]:
+    """The app served with the appliance's own (generated) certificate; ``state.test_url``.
+
+    It keeps session audio (for the console's replay), on records of its own: an appliance with
+    keep_audio off sweeps every recording in its records folder away.
+    """
+    records = tmp_path_factory.mktemp("browser-records") / "records.sqlite3"
+    keep = settings.records.model_copy(update={"path": records, "keep_audio": True})
+    kept = settings.model_copy(update={"records": keep})
+    app = create_app(kept, engine, advertise=False)
     async with served(app, **uvicorn_ssl_kwargs(settings)) as url:
         app.state.test_url = url
         yield app

@@ -3,6 +3,9 @@
 One headless Chromium, two windows: the instructor's console (cookie log-in) and the officer's
 client (bearer token from a room code the console shows). The officer's microphone is a WAV of
 three lines spoken by the bundled voice; the appliance answers with the real bundled models.
+The instructor listens in while the call runs (WebRTC stats show audio arriving), then replays
+the recording of the finished call (the transcript follows it, a quote of the review seeks it),
+exports the hours roster and opens the methodology page the review links to.
 Set CODEBLU_SCREENSHOTS=docs/screenshots to refresh the committed screenshots.
 """
 
@@ -17,6 +20,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 
+from appliance.records.access_audit import access_log
 from appliance.records.assignments import create_assignment
 from appliance.records.officers import create_officer
 
@@ -29,6 +33,7 @@ LINES = [
     "Take your time. I'm staying right here with you.",
 ]
 INSTRUCTOR = ("sgt.morgan", "Console-Instructor-2026")
+TRAINER = ("lt.ortiz", "Console-Training-Officer-2026")
 TURN_S = 420.0  # a reply on a shared 2-core machine can be slow: wait generously, assert no time
 DISCLAIMER = "Practice feedback, not a fitness-for-duty determination."
 
@@ -119,6 +124,7 @@ def run_browsers(
             TURN_S,
             lambda d: "daniels" in _text(d, "#session-transcript .officer"),
         )
+        _click(driver, "#listen-toggle")  # listen in for the rest of the call
         driver.switch_to.window(app)
         wait_for(
             driver,
@@ -142,7 +148,15 @@ def run_browsers(
         )
         seen["console_transcript"] = _text(driver, "#session-transcript")
         seen["console_agitation"] = _text(driver, "#session-agitation")
+        wait_for(
+            driver,
+            "listen-in audio on the console",
+            60,
+            lambda d: "receiving audio" in _text(d, "#listen-state"),
+        )
+        seen["listen_stats"] = driver.execute_script("return Listen.lastStats")
         driver.save_screenshot(str(shots / "console-live-session.png"))
+        driver.save_screenshot(str(shots / "console-listen-in.png"))
         _click(driver, "#session-back")
         wait_for(driver, "the grid", 30, _visible(".live-card"))
         driver.save_screenshot(str(shots / "console-live-grid.png"))
@@ -182,6 +196,93 @@ def run_browsers(
         wait_for(driver, "the progress chart", 60, _visible("#progress-chart svg"))
         seen["hours"] = _text(driver, "#hours-body")
         driver.save_screenshot(str(shots / "console-officer-progress.png"))
+        seen.update(replay_and_records(driver, url, shots))
+    return seen
+
+
+def _reload_sessions_until(text: str) -> Callable[[Any], Any]:
+    def check(driver: Any) -> Any:
+        if text in _text(driver, "#sessions-body"):
+            return True
+        _click(driver, "[data-tab=sessions]")  # the recording is registered just after the review
+        return False
+
+    return check
+
+
+def replay_and_records(driver: Any, url: str, shots: Path) -> dict[str, Any]:
+    """The console replays the finished call, then the hours roster and the methodology page."""
+    seen: dict[str, Any] = {}
+    _click(driver, "[data-tab=sessions]")
+    wait_for(driver, "the call's recording", 120, _reload_sessions_until("recorded"))
+    _click(driver, "#sessions-body button")
+    play = wait_for(driver, "the replay button", 60, _visible("#replay-play"))
+    wait_for(
+        driver,
+        "the review in its frame",
+        60,
+        lambda d: d.execute_script(
+            "const f = document.getElementById('review-frame').contentDocument;"
+            " return f && f.querySelectorAll('.ev a.ts[data-t]').length > 0"
+        ),
+    )
+    play.click()
+    audio = "document.getElementById('replay-audio')"
+    wait_for(
+        driver,
+        "the recording to play",
+        60,
+        lambda d: d.execute_script(f"return !{audio}.paused && {audio}.currentTime > 1.5"),
+    )
+    line = wait_for(driver, "the transcript to follow", 30, _visible(".replay-line.current"))
+    seen["replay_line"] = (line.text, line.get_attribute("data-t"))
+    seen["replay_time"] = driver.execute_script(f"return {audio}.currentTime")
+    driver.save_screenshot(str(shots / "console-replay.png"))
+
+    frame = driver.find_element("css selector", "#review-frame")
+    driver.switch_to.frame(frame)
+    quotes = driver.find_elements("css selector", ".ev a.ts[data-t]")
+    quote = max(quotes, key=lambda a: float(a.get_attribute("data-t")))
+    seen["quote_t"] = float(quote.get_attribute("data-t"))
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", quote)
+    quote.click()
+    seen["methodology_link"] = driver.find_element("css selector", "a.methodology").get_attribute(
+        "href"
+    )
+    driver.switch_to.default_content()
+    target = seen["quote_t"]
+    seen["seeked_to"] = wait_for(
+        driver,
+        "the quote's link to seek the recording",
+        30,
+        lambda d: (t := d.execute_script(f"return {audio}.currentTime")) is not None
+        and target - 1.0 <= t <= target + 3.0
+        and t,
+    )
+    driver.execute_script(f"{audio}.pause()")
+
+    _click(driver, "#logout")  # hours are the training officer's
+    wait_for(driver, "the console's log-in form", 60, _visible("#username"))
+    _type(driver, "#username", TRAINER[0])
+    _type(driver, "#password", TRAINER[1])
+    _click(driver, "#login-form button")
+    wait_for(driver, "the hours tab", 60, _visible("[data-tab=hours]"))
+    _click(driver, "[data-tab=hours]")
+    wait_for(driver, "the roster export", 30, _visible("#roster-csv"))
+    driver.save_screenshot(str(shots / "console-hours.png"))
+    roster = driver.find_element("css selector", "#roster-html").get_attribute("href")
+    driver.get(roster)
+    wait_for(driver, "the printable roster", 30, _visible(".officer"))
+    seen["roster_page"] = driver.find_element("css selector", "body").text
+    driver.save_screenshot(str(shots / "hours-roster.png"))
+
+    driver.get(f"{url}/methodology")
+    heading = wait_for(driver, "the methodology page", 30, _visible("#methodology h1"))
+    seen["methodology_title"] = heading.text
+    seen["methodology_resources"] = driver.execute_script(
+        "return performance.getEntriesByType('resource').map((e) => e.name)"
+    )
+    driver.save_screenshot(str(shots / "methodology.png"))
     return seen
 
 
@@ -193,6 +294,7 @@ async def test_officer_pairs_calls_and_sees_the_review_while_the_console_watches
     need_chromium()
     db = tls_app.state.records
     instructor = await staff_user(db, *INSTRUCTOR, "instructor")
+    await staff_user(db, *TRAINER, "training_officer")
     officer = await db.run(create_officer, "Dana Daniels", "B-2041", "Mesa PD")
     await db.run(
         create_assignment,
@@ -220,6 +322,19 @@ async def test_officer_pairs_calls_and_sees_the_review_while_the_console_watches
     assert DISCLAIMER in seen["review_html"]
     assert "dana daniels" in seen["finished"] and "no review" not in seen["finished"]
     assert "1" in seen["hours"]  # one session this month
+    assert seen["listen_stats"]["packetsReceived"] > 0  # listen-in: audio frames arrived
+    assert seen["listen_stats"]["totalSamplesReceived"] > 0
+    line_text, line_t = seen["replay_line"]
+    assert float(line_t) <= seen["replay_time"] + 0.1 and ":" in line_text  # it follows along
+    assert seen["quote_t"] - 1.0 <= seen["seeked_to"] <= seen["quote_t"] + 3.0
+    assert seen["methodology_link"].endswith("/methodology")  # linked from the review
+    assert seen["methodology_title"] == "How CodeBlu's practice and feedback are built"
+    assert all(r.startswith(tls_app.state.test_url) for r in seen["methodology_resources"])
+    assert "Dana Daniels" in seen["roster_page"] and "Signature:" in seen["roster_page"]
+    assert "instructor-supervised" in seen["roster_page"]  # the instructor watched and listened
+    audit = await db.run(access_log, seen["session_id"])
+    assert {a["action"] for a in audit} == {"watch", "listen", "replay"}
+    assert {a["username"] for a in audit} == {INSTRUCTOR[0]}
     transcript = tls_app.state.sessions.transcript(seen["session_id"])
     assert transcript["officer"]["id"] == officer["id"]  # taken from the device's token
     assert transcript["outcome"] is not None

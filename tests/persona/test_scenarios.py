@@ -12,6 +12,7 @@ from appliance.persona.review_facts import (
     PRACTICE_FOR,
     SCENARIOS,
     ScenarioInfo,
+    info_of,
     practice_ranking,
     scenario_info,
 )
@@ -277,3 +278,16 @@ def test_ranks_order_the_cards_and_ties_go_by_id(write_card: WriteCard) -> None:
         "overpass_voices",
         "traffic_stop_filming",
     )
+
+
+def test_the_hours_topic_comes_from_the_card(write_card: WriteCard) -> None:
+    data = raw_card("bar_intoxicated")
+    data["review"]["post_topic"] = "Agency topic: communication skills"
+    write_card(data, "bar_intoxicated")
+    other = raw_card("store_disorderly")
+    del other["review"]["post_topic"]  # left out: the card's topic_category stands
+    path = write_card(other, "store_disorderly")
+    facts = {c.id: info_of(c) for c in list_scenarios(path.parent)}
+    assert facts["bar_intoxicated"].hours_topic == "Agency topic: communication skills"
+    assert facts["store_disorderly"].hours_topic == other["review"]["topic_category"]
+    assert all(scenario_info(sid).post_topic for sid in SCENARIO_IDS)  # every bundled card says

@@ -39,7 +39,10 @@ def test_migrations_are_versioned_and_idempotent(tmp_path: Path) -> None:
     with open_db(path) as conn:
         assert migrate(conn) == len(available()) == current_version(conn)
         rows = conn.execute("SELECT version, name FROM schema_version").fetchall()
-        assert [tuple(r) for r in rows] == [(1, "0001_initial.sql")]
+        assert [tuple(r) for r in rows] == [
+            (1, "0001_initial.sql"),
+            (2, "0002_access_audit_and_units.sql"),
+        ]
         conn.execute("INSERT INTO schema_version VALUES (99, '0099_future.sql', 'now')")
     with pytest.raises(RecordsError, match="schema version 99, newer than this appliance"):
         connect(path)
@@ -52,7 +55,7 @@ def test_a_failing_migration_leaves_the_schema_untouched(tmp_path: Path) -> None
     (folder / "0002_broken.sql").write_text(
         "CREATE TABLE extra (x INTEGER);\nALTER TABLE nope ADD COLUMN y;\n"
     )
-    conn = connect(tmp_path / "r.sqlite3")
+    conn = connect(tmp_path / "r.sqlite3", migrate_schema=False)
     with pytest.raises(RecordsError, match="0002_broken.sql failed"):
         migrate(conn, folder)
     assert current_version(conn) == 1

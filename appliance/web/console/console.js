@@ -7,6 +7,8 @@ const LOADERS = {
   sessions: () => Records.list(),
   officers: () => Officers.load(),
   assignments: () => Assignments.load(),
+  hours: () => Roster.load(),
+  audit: () => Audit.load(),
 };
 
 function showView(view) {
@@ -26,6 +28,7 @@ async function loggedIn(me) {
   $("me").textContent = `${me.display_name} (${me.role.replace("_", " ")})`;
   $("tabs").hidden = false;
   $("logout").hidden = false;
+  for (const el of document.querySelectorAll("[data-roles]")) el.hidden = !el.dataset.roles.split(" ").includes(me.role);
   const cards = await api("GET", "/api/scenarios");
   Console.scenarios = Object.fromEntries(cards.map((c) => [c.id, c]));
   Live.connect();

@@ -62,7 +62,10 @@ const Live = {
       case "session.ended":
         s.outcome = msg.outcome;
         this.sessions.delete(s.id);
-        if (this.open === s.id) $("session-note").textContent = `Session ended (${msg.outcome}). Its review is under Finished sessions.`;
+        if (this.open === s.id) {
+          $("session-note").textContent = `Session ended (${msg.outcome}). Its review is under Finished sessions.`;
+          if (Listen.session === s.id) Listen.stop("The session ended.");
+        }
         break;
       default: return;
     }
@@ -114,6 +117,8 @@ const Live = {
         i.name.replace(/_/g, " "))));
     showView("session");
     this.renderSession(s);
+    // The appliance notes who watched live: the session's hours then count as supervised.
+    api("POST", `/api/sessions/${encodeURIComponent(id)}/watch`).catch((err) => { $("session-note").textContent = err.message; });
   },
 
   renderSession(s) {
@@ -150,7 +155,7 @@ const Live = {
   },
 };
 
-$("session-back").addEventListener("click", () => { Live.open = null; showView("live"); });
+$("session-back").addEventListener("click", () => { Listen.stop(); Live.open = null; showView("live"); });
 $("session-end").addEventListener("click", () => Live.end());
 for (const b of document.querySelectorAll("#nudge-form button")) {
   b.addEventListener("click", () => {

@@ -11,7 +11,7 @@ const Officers = {
     Console.officers = Object.fromEntries(list.map((o) => [o.id, o]));
     $("officer-list").replaceChildren(...list.map((o) => h("li", {},
       h("button", { class: o.id === this.selected ? "picked" : "", onclick: () => this.select(o.id) },
-        h("strong", {}, o.name), h("span", { class: "muted small" }, [o.post_id, o.agency].filter(Boolean).join(" · "))))));
+        h("strong", {}, o.name), h("span", { class: "muted small" }, [o.post_id, o.agency, o.unit].filter(Boolean).join(" · "))))));
     return list;
   },
 
@@ -92,7 +92,7 @@ $("export-to").addEventListener("change", () => Officers.exportLinks());
 $("officer-form").addEventListener("submit", async (e) => {
   e.preventDefault();
   try {
-    const o = await api("POST", "/api/officers", { name: $("officer-name").value, post_id: $("officer-post").value, agency: $("officer-agency").value });
+    const o = await api("POST", "/api/officers", { name: $("officer-name").value, post_id: $("officer-post").value, agency: $("officer-agency").value, unit: $("officer-unit").value });
     e.target.reset();
     await Officers.load();
     await Officers.select(o.id);

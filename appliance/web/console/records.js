@@ -8,7 +8,7 @@ const Records = {
     const rows = await api("GET", "/api/records/sessions?limit=200");
     $("sessions-body").replaceChildren(...rows.filter((r) => r.status === "finished").map((r) => h("tr", {},
       h("td", {}, when(r.started_at)), h("td", {}, r.officer_name), h("td", {}, scenarioTitle(r.scenario_id)),
-      h("td", {}, r.active_minutes), h("td", {}, r.outcome || ""),
+      h("td", {}, r.active_minutes), h("td", {}, r.outcome || ""), h("td", {}, r.has_audio ? "recorded" : ""),
       h("td", {}, r.has_review
         ? h("button", { onclick: () => this.open(r) }, r.signed_off_at ? "Open (signed off)" : "Open review")
         : h("span", { class: "muted" }, "no review")))));
@@ -20,7 +20,7 @@ const Records = {
     $("review-error").textContent = "";
     $("review-frame").src = `/api/sessions/${encodeURIComponent(row.id)}/review?format=html`;
     showView("review");
-    await this.refresh();
+    await Promise.all([this.refresh(), Replay.load(row)]);
   },
 
   async refresh() {
@@ -37,7 +37,7 @@ const Records = {
   },
 };
 
-$("review-back").addEventListener("click", () => { showView("sessions"); Records.list(); });
+$("review-back").addEventListener("click", () => { Replay.reset(); showView("sessions"); Records.list(); });
 $("annotate-form").addEventListener("submit", async (e) => {
   e.preventDefault();
   try {

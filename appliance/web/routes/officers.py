@@ -26,6 +26,7 @@ class NewOfficer(BaseModel):
     name: str = Field(min_length=1, max_length=120)
     post_id: str = Field("", max_length=40)
     agency: str = Field("", max_length=120)
+    unit: str = Field("", max_length=80)
 
     @field_validator("name")
     @classmethod
@@ -42,6 +43,7 @@ class OfficerChange(BaseModel):
     name: str | None = Field(None, min_length=1, max_length=120)
     post_id: str | None = Field(None, max_length=40)
     agency: str | None = Field(None, max_length=120)
+    unit: str | None = Field(None, max_length=80)
 
 
 class NewAssignment(BaseModel):
@@ -63,7 +65,9 @@ async def officers(who: Staff, request: Request) -> list[dict[str, Any]]:
 @router.post("/officers", status_code=201)
 async def new_officer(body: NewOfficer, who: Staff, request: Request) -> dict[str, Any]:
     """Register an officer."""
-    return await records(request).run(create_officer, body.name, body.post_id, body.agency)
+    return await records(request).run(
+        create_officer, body.name, body.post_id, body.agency, body.unit
+    )
 
 
 @router.get("/officers/{officer_id}")
@@ -78,7 +82,7 @@ async def officer(officer_id: str, who: Anyone, request: Request) -> dict[str, A
 async def change_officer(
     officer_id: str, body: OfficerChange, who: Staff, request: Request
 ) -> dict[str, Any]:
-    """Correct an officer's name, POST ID or agency."""
+    """Correct an officer's name, POST ID, agency or unit."""
     fields = {k: v for k, v in body.model_dump().items() if v is not None}
     return await records(request).run(update_officer, officer_id, fields)
 
