@@ -267,7 +267,7 @@ def test_a_competency_practised_by_one_card_is_refused(write_card: WriteCard) ->
 
 
 def test_ranks_order_the_cards_and_ties_go_by_id(write_card: WriteCard) -> None:
-    cards = {sid: raw_card(sid) for sid in SCENARIO_IDS}
+    cards = {sid: raw_card(sid) for sid in OLD_FACTS}  # a library of the first six cards
     cards["traffic_stop_filming"]["review"]["practises"]["opening_legitimacy"] = 3
     cards["overpass_voices"]["review"]["practises"]["respect_dignity"] = 1
     paths = [write_card(data, sid) for sid, data in cards.items()]
