@@ -63,7 +63,8 @@ def to_csv(report: HoursReport) -> str:
     return buf.getvalue()
 
 
-_STYLE = """
+# The page's only CSS: no style attributes, so a policy can allow exactly this block by hash.
+STYLE = """
 body{font:14px/1.4 system-ui,sans-serif;margin:2rem;color:#111}
 table{border-collapse:collapse;width:100%;margin:1rem 0}
 th,td{border:1px solid #999;padding:.3rem .5rem;text-align:left;vertical-align:top}
@@ -111,7 +112,7 @@ def to_html(report: HoursReport) -> str:
     )
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Training hours: {escape(o["name"])}</title>
-<style>{_STYLE}</style></head><body>
+<style>{STYLE}</style></head><body>
 <h1>Training hours record</h1>
 <p><b>Officer:</b> {escape(o["name"])} &nbsp; <b>POST ID:</b> {escape(o["post_id"] or "—")}
  &nbsp; <b>Agency:</b> {escape(o["agency"] or "—")}</p>
