@@ -6,23 +6,23 @@ import asyncio
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from appliance.records.clock import iso
 from appliance.records.logins import audit, close_session, open_session
 from appliance.records.passwords import verify_password
 from appliance.records.users import credentials
 from appliance.web.auth import SESSION_COOKIE, Anyone, Staff
+from appliance.web.bodies import Body
 from appliance.web.context import SESSION_LIFETIME_S, client_ip, records, web
 from appliance.web.http_errors import Forbidden, LoginFailed, TooManyAttempts
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
 
-class LoginBody(BaseModel):
+class LoginBody(Body):
     """Body of ``POST /api/auth/login``."""
 
-    model_config = ConfigDict(extra="forbid")
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=256)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from appliance.records.clock import iso
 from appliance.records.pairing import (
@@ -16,6 +16,7 @@ from appliance.records.pairing import (
     redeem_code,
 )
 from appliance.web.auth import Instructing
+from appliance.web.bodies import Body
 from appliance.web.context import (
     DEVICE_TOKEN_LIFETIME_S,
     PAIRING_CODE_LIFETIME_S,
@@ -29,17 +30,15 @@ router = APIRouter(prefix="/api/pairing", tags=["pairing"])
 _ALL = "*"
 
 
-class NewCode(BaseModel):
+class NewCode(Body):
     """Body of ``POST /api/pairing``."""
 
-    model_config = ConfigDict(extra="forbid")
     officer_id: str = Field(min_length=1, max_length=64)
 
 
-class Redeem(BaseModel):
+class Redeem(Body):
     """Body of ``POST /api/pairing/redeem``."""
 
-    model_config = ConfigDict(extra="forbid")
     code: str = Field(min_length=1, max_length=16)
     label: str = Field("", max_length=80)
 
