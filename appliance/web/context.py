@@ -9,6 +9,7 @@ from fastapi import Request
 from appliance.errors import RecordsError
 from appliance.records.db import Database
 from appliance.settings import Settings
+from appliance.web.pairing_limits import PairingLimits
 from appliance.web.password_checks import PasswordChecks
 from appliance.web.rate_limit import FailureLimiter
 
@@ -18,7 +19,6 @@ PAIRING_CODE_LIFETIME_S = 600.0  # a room code on the console screen is good for
 LOGIN_FAILURES, LOGIN_WINDOW_S = 5, 900.0  # per account and address
 LOGIN_FAILURES_PER_ADDRESS = 10  # per address, whatever the usernames, in the same window
 REFUSAL_AUDIT_S = 60.0  # a refused (429) log-in is audited once a minute per address
-CODE_FAILURES_PER_IP, CODE_FAILURES_ALL, CODE_WINDOW_S = 10, 50, 600.0
 
 
 @dataclass
@@ -36,12 +36,7 @@ class WebContext:
         default_factory=lambda: FailureLimiter(1, REFUSAL_AUDIT_S)
     )
     passwords: PasswordChecks = field(default_factory=PasswordChecks)
-    code_guesses: FailureLimiter = field(
-        default_factory=lambda: FailureLimiter(CODE_FAILURES_PER_IP, CODE_WINDOW_S)
-    )
-    code_guesses_all: FailureLimiter = field(
-        default_factory=lambda: FailureLimiter(CODE_FAILURES_ALL, CODE_WINDOW_S)
-    )
+    pairing: PairingLimits = field(default_factory=PairingLimits)
 
     @property
     def secure_cookies(self) -> bool:
