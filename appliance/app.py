@@ -26,6 +26,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
+            stack.callback(app.state.web.passwords.close)  # the password-check thread
             data = settings.resolve(settings.appliance.data_dir)
             records = await stack.enter_async_context(open_records(settings))
             app.state.records = records
