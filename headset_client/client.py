@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import ssl
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -42,7 +41,7 @@ from headset_client.latency import (
     trailing_silence_s,
 )
 from headset_client.mic_track import MicTrack, Utterance
-from headset_client.pinning import pinned_context
+from headset_client.pinning import trust
 from headset_client.recorder import RECORD_RATE, Recorder
 from headset_client.signalling import (
     SessionInfo,
@@ -181,14 +180,7 @@ class HeadsetClient:
     # ---- lifecycle ---------------------------------------------------------------------------
 
     async def __aenter__(self) -> Self:
-        verify: ssl.SSLContext | bool = True
-        if self.tls_fingerprint:
-            if not self.base_url.startswith("https://"):
-                raise SignallingError(
-                    f"{self.base_url}: a TLS fingerprint needs an https:// address",
-                    code="bad_request",
-                )
-            verify = await pinned_context(self.base_url, self.tls_fingerprint)
+        verify = await trust(self.base_url, self.tls_fingerprint)
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
             timeout=self._http_timeout_s,

@@ -51,3 +51,14 @@ async def pinned_context(base_url: str, fingerprint: str) -> ssl.SSLContext:
             code="tls_mismatch",
         )
     return trusting(pem)
+
+
+async def trust(base_url: str, fingerprint: str | None) -> ssl.SSLContext | bool:
+    """What the client's HTTP requests verify against: the pinned certificate, or the system CAs."""
+    if not fingerprint:
+        return True
+    if not base_url.startswith("https://"):
+        raise SignallingError(
+            f"{base_url}: a TLS fingerprint needs an https:// address", code="bad_request"
+        )
+    return await pinned_context(base_url, fingerprint)
