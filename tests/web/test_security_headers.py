@@ -65,3 +65,18 @@ async def test_no_hsts_over_plain_http(api: Api) -> None:
         r = await c.get("/app/")
     assert r.status_code == 200 and "strict-transport-security" not in r.headers
     _assert_hardened(r, "plain http page")
+
+
+async def test_an_unexpected_failure_is_a_bare_500_with_the_headers(api: Api) -> None:
+    async def boom() -> None:
+        raise RuntimeError("secret internals /etc/codeblu")
+
+    api.app.add_api_route("/api/test-boom", boom)  # a failure injected into a real route
+    r = await api.client().get("/api/test-boom")
+    assert r.status_code == 500
+    assert r.json() == {
+        "detail": "internal error: the appliance logged the cause",
+        "code": "internal_error",
+    }
+    _assert_hardened(r, "500")
+    assert r.headers.get("cache-control") == "no-store" and "secret" not in r.text
