@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from appliance import __version__
@@ -41,6 +42,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
+            stack.callback(app.state.web.passwords.close)  # the password-check thread
             data = settings.resolve(settings.appliance.data_dir)
             records = await stack.enter_async_context(open_records(settings))
             app.state.records = records
@@ -65,15 +67,26 @@ def create_app(
                 stack.push_async_callback(_cancel, warm)
             yield
 
-    app = FastAPI(title="CodeBlu appliance", version=__version__, lifespan=lifespan)
+    app = FastAPI(  # no /docs, /redoc or /openapi.json: the API is documented in the repository
+        title="CodeBlu appliance",
+        version=__version__,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
     app.state.settings = settings
     app.state.engine = engine
     install(app, settings)
 
     @app.get("/healthz")
-    async def healthz() -> JSONResponse:
-        """Each model stage's state; 200 when all are ready, 503 otherwise."""
-        stages = {k: {"state": v.state, "detail": v.detail} for k, v in engine.health().items()}
+    async def healthz(request: Request) -> JSONResponse:
+        """Each model stage's state; 200 when all are ready, 503 otherwise (details: this box)."""
+        local = _loopback(request.client.host if request.client else "")
+        stages = {
+            k: {"state": v.state, **({"detail": v.detail} if local else {})}
+            for k, v in engine.health().items()
+        }
         ok = all(v["state"] in HEALTHY for v in stages.values())
         body = {
             "status": "ok" if ok else "degraded",
@@ -86,3 +99,11 @@ def create_app(
         return JSONResponse(body, status_code=200 if ok else 503)
 
     return app
+
+
+def _loopback(host: str) -> bool:
+    """Whether a request comes from this machine (``doctor``, an admin's shell)."""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

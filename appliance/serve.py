@@ -9,6 +9,7 @@ import logging
 import signal
 import sys
 from collections.abc import Iterator
+from typing import Any
 
 import uvicorn
 
@@ -21,6 +22,8 @@ from appliance.logs import setup_logging
 from appliance.settings import Settings, load_settings
 
 log = logging.getLogger("appliance")
+# The declared WebSocket library (the console's live feed); the console sends nothing large.
+WEBSOCKETS: dict[str, Any] = {"ws": "wsproto", "ws_max_size": 64 * 1024}
 
 
 class _Server(uvicorn.Server):
@@ -46,6 +49,7 @@ async def serve(settings: Settings) -> None:
                 port=s.port,
                 log_config=None,
                 access_log=False,
+                **WEBSOCKETS,
                 **(tls.uvicorn_kwargs() if tls else {}),
             )
         )
@@ -59,6 +63,7 @@ async def serve(settings: Settings) -> None:
                     lifespan="off",
                     log_config=None,
                     access_log=False,
+                    **WEBSOCKETS,
                 )
             )
         scheme = "https" if tls else "http"

@@ -135,6 +135,10 @@ def load_transcript_text(raw: str | bytes) -> Transcript:
         raise TranscriptError("transcript is empty: expected a JSON object")
     try:
         data = json.loads(raw)
+    except RecursionError:
+        raise TranscriptError(
+            "transcript is nested too deeply: expected a JSON object of turns"
+        ) from None
     except UnicodeDecodeError as exc:
         raise TranscriptError(f"transcript is not UTF-8 text: {exc.reason}") from exc
     except json.JSONDecodeError as exc:
@@ -157,6 +161,12 @@ def _text(value: Any, where: str, *, required: bool = True) -> str:
         return ""
     if not isinstance(value, str):
         raise TranscriptError(f"{where} must be a string, got {type(value).__name__}")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate such as "\ud800"
+        raise TranscriptError(
+            f"{where} is not valid Unicode text (a lone surrogate at character {exc.start})"
+        ) from None
     return value
 
 
@@ -169,7 +179,8 @@ def _features(value: Any, where: str) -> dict[str, float]:
     for key, v in value.items():
         if v is None:
             continue
-        out[str(key)] = _number(v, f"{where}.{key}")
+        name = _text(str(key), f"{where} key")
+        out[name] = _number(v, f"{where}.{name}")
     return out
 
 
@@ -209,7 +220,7 @@ def _turn(i: int, raw: Any) -> Turn:
 def _strings(value: Any, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise TranscriptError(f"{where} must be a list of strings")
-    return tuple(value)
+    return tuple(_text(v, f"{where}[{i}]") for i, v in enumerate(value))
 
 
 def _analysis(value: Any, where: str) -> TurnAnalysis | None:
@@ -318,11 +329,13 @@ def parse_transcript(data: Any) -> Transcript:
         raise TranscriptError("'officer' must be an object")
     subject = data.get("subject") or {}
     subject_name = subject.get("name") if isinstance(subject, Mapping) else None
+    if isinstance(subject_name, str):
+        _text(subject_name, "subject.name")
     return Transcript(
         session_id=_text(data.get("session_id"), "session_id", required=False),
         scenario_id=_text(data["scenario_id"], "scenario_id").strip(),
-        officer_id=str(officer.get("id", "")),
-        officer_name=str(officer.get("name", "")),
+        officer_id=_text(str(officer.get("id", "")), "officer.id"),
+        officer_name=_text(str(officer.get("name", "")), "officer.name"),
         started_at=_text(data.get("started_at"), "started_at", required=False),
         subject_name=subject_name if isinstance(subject_name, str) and subject_name else None,
         turns=tuple(turns),

@@ -56,6 +56,11 @@ def _parser() -> argparse.ArgumentParser:
         default=os.environ.get("CODEBLU_DEVICE_TOKEN"),
         help="paired device token (POST /api/pairing/redeem); default $CODEBLU_DEVICE_TOKEN",
     )
+    parser.add_argument(
+        "--tls-fingerprint",
+        help="SHA-256 of the appliance's certificate (doctor prints it) to trust with --url"
+        " https://...; with --room the advertised one is used",
+    )
     parser.add_argument("--reply-timeout-s", type=float, default=90.0)
     parser.add_argument(
         "--threshold-dbfs",
@@ -66,10 +71,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-async def _locate(args: argparse.Namespace) -> tuple[str, str]:
-    """The appliance's origin and API base path, from --url or by zeroconf."""
+async def _locate(args: argparse.Namespace) -> tuple[str, str, str | None]:
+    """The appliance's origin, API base path and certificate fingerprint (--url or zeroconf)."""
     if args.url:
-        return str(args.url), "/api"
+        return str(args.url), "/api", args.tls_fingerprint
     found = await browse(args.browse_s, room=args.room, interfaces=args.interface)
     if not found:
         raise ApplianceError(
@@ -81,7 +86,11 @@ async def _locate(args: argparse.Namespace) -> tuple[str, str]:
         f"found {appliance.name!r} at {appliance.url} (free slots {appliance.capacity})",
         file=sys.stderr,
     )
-    return appliance.url, appliance.properties.get("api", "/api")
+    return (
+        appliance.url,
+        appliance.properties.get("api", "/api"),
+        appliance.properties.get("tls") or args.tls_fingerprint,
+    )
 
 
 def _table(rows: list[tuple[Path, ReplyResult]]) -> str:
@@ -119,7 +128,7 @@ def _table(rows: list[tuple[Path, ReplyResult]]) -> str:
 async def run(args: argparse.Namespace) -> int:
     """Speak every WAV, wait for each reply, print events and the latency table."""
     utterances = [(path, read_wav(path, sample_rate=MIC_RATE)) for path in args.wav]
-    base_url, api = await _locate(args)
+    base_url, api, fingerprint = await _locate(args)
     t0 = time.monotonic()
 
     def show(event: ChannelEvent) -> None:
@@ -135,6 +144,7 @@ async def run(args: argparse.Namespace) -> int:
         threshold_dbfs=args.threshold_dbfs,
         on_event=show,
         token=args.token,
+        tls_fingerprint=fingerprint,
     ) as client:
         assert client.session is not None
         print(

@@ -41,6 +41,7 @@ from headset_client.latency import (
     trailing_silence_s,
 )
 from headset_client.mic_track import MicTrack, Utterance
+from headset_client.pinning import trust
 from headset_client.recorder import RECORD_RATE, Recorder
 from headset_client.signalling import (
     SessionInfo,
@@ -149,6 +150,7 @@ class HeadsetClient:
         on_event: Callable[[ChannelEvent], None] | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         token: str | None = None,
+        tls_fingerprint: str | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.officer = dict(officer or DEFAULT_OFFICER)
@@ -164,6 +166,8 @@ class HeadsetClient:
         self._transport = transport
         # A paired device's bearer token; the appliance then takes the officer from it.
         self._headers = {"Authorization": f"Bearer {token}"} if token else {}
+        # The SHA-256 of the appliance's certificate (zeroconf TXT ``tls``): trusted alone.
+        self.tls_fingerprint = tls_fingerprint
         self._changes = _Changes()
         self._http: httpx.AsyncClient | None = None
         self._pc: RTCPeerConnection | None = None
@@ -176,11 +180,13 @@ class HeadsetClient:
     # ---- lifecycle ---------------------------------------------------------------------------
 
     async def __aenter__(self) -> Self:
+        verify = await trust(self.base_url, self.tls_fingerprint)
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
             timeout=self._http_timeout_s,
             transport=self._transport,
             headers=self._headers,
+            verify=verify,
         )
         try:
             self.session = await create_session(

@@ -11,6 +11,8 @@ from appliance.records.db import transaction
 from appliance.records.tokens import digest, new_token
 from appliance.records.users import User, get_user
 
+AUDIT_KEEP_ROWS = 10_000  # the newest attempts kept; a flood cannot grow the table without bound
+
 
 @dataclass(frozen=True)
 class WebSession:
@@ -33,12 +35,13 @@ class SessionLookup:
 def audit(
     conn: sqlite3.Connection, username: str, ip: str, outcome: str, user_id: int | None = None
 ) -> None:
-    """Record one login attempt (or logout)."""
+    """Record one login attempt (or logout), keeping only the newest ``AUDIT_KEEP_ROWS``."""
     with transaction(conn):
-        conn.execute(
+        newest = conn.execute(
             "INSERT INTO login_audit (at, username, user_id, ip, outcome) VALUES (?, ?, ?, ?, ?)",
             (iso(), username[:128], user_id, ip, outcome),
-        )
+        ).lastrowid
+        conn.execute("DELETE FROM login_audit WHERE id <= ?", (int(newest or 0) - AUDIT_KEEP_ROWS,))
 
 
 def open_session(conn: sqlite3.Connection, user: User, ip: str, lifetime_s: float) -> WebSession:

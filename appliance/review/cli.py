@@ -74,6 +74,9 @@ def main(argv: list[str]) -> int:
     except json.JSONDecodeError as exc:
         print(f"review: --weights is not valid JSON: {exc.msg}", file=sys.stderr)
         return 2
+    except RecursionError:
+        print("review: --weights is nested too deeply: expected a JSON object", file=sys.stderr)
+        return 2
     except OSError as exc:
         print(f"review: cannot read or write a file: {exc.strerror or exc}", file=sys.stderr)
         return 2

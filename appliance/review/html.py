@@ -2,6 +2,9 @@
 
 Every timestamp is a link ``a.ts`` with ``data-t`` (session seconds): the console's replay uses it
 to seek the recording to that moment.
+
+The only CSS is the fixed ``CSS`` block (no ``style`` attributes), so a content security policy
+can allow exactly it by hash.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ margin:10px 0;break-inside:avoid}
 .score{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:8px 10px}
 .score a{color:inherit;text-decoration:none}.score .n{font-size:22px;font-weight:700}
 .bar{height:6px;background:#e8ebf0;border-radius:3px;overflow:hidden;margin-top:4px}
-.bar span{display:block;height:100%}
+.bar span{display:block;height:100%}.big{font-size:20px;font-weight:700}
 .l1,.l2{color:var(--bad)}.l3{color:var(--mid)}.l4,.l5{color:var(--good)}
 .b1,.b2{background:var(--bad)}.b3{background:#d89a2b}.b4,.b5{background:var(--good)}
 .comp-head{display:flex;justify-content:space-between;align-items:baseline;gap:12px}
@@ -69,7 +72,7 @@ footer{margin-top:28px;padding-top:10px;border-top:1px solid var(--line);font-si
 .card,.score{border-color:#bbb}a{color:inherit;text-decoration:none}
 h2{break-after:avoid}details{display:none}.transcript{font-size:9.5pt}
 @page{margin:14mm}}
-"""
+""" + "".join(f".w{n}{{width:{n}%}}" for n in range(101))  # score bars, without style attributes
 
 NEGATIVE_ACTS = {"command", "threat", "countdown", "minimizing", "disrespect"}
 METHODOLOGY_URL = "/methodology"  # served by the appliance (docs/methodology.md)
@@ -83,6 +86,11 @@ def _ts(turn: int, label: str, t: float | None) -> str:
 
 def _e(text: object) -> str:
     return escape(str(text), quote=True)
+
+
+def _percent(score: float) -> int:
+    """A score as a whole percentage for its bar's width class (``.w0`` … ``.w100``)."""
+    return min(100, max(0, round(score)))
 
 
 def _level_cls(level: int) -> str:
@@ -112,7 +120,7 @@ def _competency(c: CompetencyResult) -> str:
     return f"""
 <section class="card" id="c-{c.id}">
  <div class="comp-head"><h3>{_e(c.title)}</h3>
-  <div><span class="{_level_cls(c.level)}" style="font-size:20px;font-weight:700">{c.score}</span>
+  <div><span class="big {_level_cls(c.level)}">{c.score}</span>
   <span class="muted">/100 · level {c.level} of 5</span></div></div>
  <div class="muted small">{_e(c.framework)}{weight}</div>
  <p class="anchor">{_e(c.anchor)}</p>
@@ -202,7 +210,7 @@ def render_html(review: Review) -> str:
     scores = "".join(
         f'<div class="score"><a href="#c-{c.id}"><div class="small muted">{_e(c.title)}</div>'
         f'<div class="n {_level_cls(c.level)}">{c.score}</div><div class="bar">'
-        f'<span class="b{c.level}" style="width:{c.score}%"></span></div></a></div>'
+        f'<span class="b{c.level} w{_percent(c.score)}"></span></div></a></div>'
         for c in r.competencies
     )
     starts = {u.turn: u.start for u in r.utterances}

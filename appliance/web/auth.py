@@ -8,11 +8,19 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from starlette.types import Scope
 
+from appliance.errors import ApplianceError, RecordsError
 from appliance.records.logins import lookup_session
 from appliance.records.pairing import device_officer
 from appliance.web.context import records
-from appliance.web.http_errors import CSRFRejected, Forbidden, NotAuthenticated, SessionExpired
+from appliance.web.http_errors import (
+    AccessError,
+    CSRFRejected,
+    Forbidden,
+    NotAuthenticated,
+    SessionExpired,
+)
 
 SESSION_COOKIE = "codeblu_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -59,6 +67,9 @@ class Principal:
 
 async def authenticate(request: Request) -> Principal:
     """The caller behind the request's bearer token or session cookie, or 401 saying why not."""
+    known = getattr(request.state, "principal", None)
+    if isinstance(known, Principal):  # already checked by ``admit_body`` for this request
+        return known
     db = records(request)
     scheme, _, credential = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() == "bearer" and credential.strip():
@@ -89,6 +100,16 @@ async def authenticate(request: Request) -> Principal:
         display_name=u.display_name,
         csrf_token=found.csrf_token,
     )
+
+
+async def admit_body(scope: Scope) -> ApplianceError | None:
+    """Why a request's body must not be read (None: the caller is known; kept for the route)."""
+    request = Request(scope)
+    try:
+        request.state.principal = await authenticate(request)
+    except (AccessError, RecordsError) as exc:
+        return exc
+    return None
 
 
 def check_csrf(request: Request, who: Principal) -> None:

@@ -10,13 +10,16 @@ from appliance.errors import RecordsError
 from appliance.records.db import Database
 from appliance.settings import Settings
 from appliance.web.grants import ReplayGrants
+from appliance.web.pairing_limits import PairingLimits
+from appliance.web.password_checks import PasswordChecks
 from appliance.web.rate_limit import FailureLimiter
 
 SESSION_LIFETIME_S = 8 * 3600.0  # a console log-in lasts one shift
 DEVICE_TOKEN_LIFETIME_S = 12 * 3600.0  # a paired headset or tablet works for a training day
 PAIRING_CODE_LIFETIME_S = 600.0  # a room code on the console screen is good for 10 minutes
 LOGIN_FAILURES, LOGIN_WINDOW_S = 5, 900.0  # per account and address
-CODE_FAILURES_PER_IP, CODE_FAILURES_ALL, CODE_WINDOW_S = 10, 50, 600.0
+LOGIN_FAILURES_PER_ADDRESS = 10  # per address, whatever the usernames, in the same window
+REFUSAL_AUDIT_S = 60.0  # a refused (429) log-in is audited once a minute per address
 
 
 @dataclass
@@ -27,13 +30,15 @@ class WebContext:
     logins: FailureLimiter = field(
         default_factory=lambda: FailureLimiter(LOGIN_FAILURES, LOGIN_WINDOW_S)
     )
-    code_guesses: FailureLimiter = field(
-        default_factory=lambda: FailureLimiter(CODE_FAILURES_PER_IP, CODE_WINDOW_S)
+    login_addresses: FailureLimiter = field(
+        default_factory=lambda: FailureLimiter(LOGIN_FAILURES_PER_ADDRESS, LOGIN_WINDOW_S)
     )
-    code_guesses_all: FailureLimiter = field(
-        default_factory=lambda: FailureLimiter(CODE_FAILURES_ALL, CODE_WINDOW_S)
+    refusals_audited: FailureLimiter = field(
+        default_factory=lambda: FailureLimiter(1, REFUSAL_AUDIT_S)
     )
     replays: ReplayGrants = field(default_factory=ReplayGrants)
+    passwords: PasswordChecks = field(default_factory=PasswordChecks)
+    pairing: PairingLimits = field(default_factory=PairingLimits)
 
     @property
     def secure_cookies(self) -> bool:

@@ -14,9 +14,10 @@ from appliance.records.audio import audio_dir, sweep_audio
 from appliance.records.db import Database
 from appliance.settings import Settings
 from appliance.web import console_live
+from appliance.web.auth import admit_body
 from appliance.web.body_limit import BodyLimit
 from appliance.web.context import WebContext
-from appliance.web.http_errors import install_error_handler
+from appliance.web.http_errors import CatchAll, install_error_handler
 from appliance.web.pages import mount_pages
 from appliance.web.routes import (
     accounts,
@@ -31,9 +32,13 @@ from appliance.web.routes import (
     scenarios,
     sessions,
 )
+from appliance.web.security_headers import SecurityHeaders
 
 log = logging.getLogger(__name__)
-MAX_BODY_BYTES = 64 * 1024
+MAX_BODY_BYTES = 64 * 1024  # every route; JSON bodies here are small
+OFFER_MAX_BYTES = 128 * 1024  # an SDP offer: up to 100,000 characters, JSON-escaped
+LARGER_BODIES = ((r"/api/sessions/[^/]+/offer", OFFER_MAX_BYTES),)
+PUBLIC_BODIES = frozenset({"/api/auth/login", "/api/pairing/redeem"})  # no log-in needed
 AUDIO_SWEEP_INTERVAL_S = 3600.0
 ROUTERS = (
     sessions.router,
@@ -49,23 +54,21 @@ ROUTERS = (
     methodology.router,
     console_live.router,
 )
-PREFIXES = (
-    "/api/auth",
-    "/api/users",
-    "/api/audit",
-    "/api/officers",
-    "/api/hours",
-    "/api/assignments",
-    "/api/pairing",
-    "/api/records",
-    "/api/reviews",
-)
 
 
 def install(app: FastAPI, settings: Settings) -> None:
-    """Add the API routers, the body-size limit and the error mapping (call in ``create_app``)."""
+    """Add the API routers, body limits, security headers and error mapping (in ``create_app``)."""
     app.state.web = WebContext(settings)
-    app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES, prefixes=PREFIXES)
+    # Added innermost first: the headers go on every answer, the 500 and the 413 included.
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=MAX_BODY_BYTES,
+        larger=LARGER_BODIES,
+        admit=admit_body,
+        public=PUBLIC_BODIES,
+    )
+    app.add_middleware(CatchAll)
+    app.add_middleware(SecurityHeaders)
     install_error_handler(app)
     for router in ROUTERS:
         app.include_router(router)

@@ -43,9 +43,26 @@ class FailureLimiter:
         times.append(self._clock())
         self._failures[key] = times
 
+    def count(self, key: str) -> int:
+        """Failures of ``key`` within the window."""
+        return len(self._recent(key))
+
+    def clear_after(self, key: str) -> int:
+        """Seconds until every failure of ``key`` has aged out; 0 when it has none."""
+        times = self._recent(key)
+        if not times:
+            return 0
+        return max(1, math.ceil(times[-1] + self.window_s - self._clock()))
+
     def reset(self, key: str) -> None:
         """Forget ``key``'s failures (after a success)."""
         self._failures.pop(key, None)
+
+    def clear(self) -> int:
+        """Forget every key's failures; how many keys had failures within the window."""
+        active = sum(1 for key in list(self._failures) if self._recent(key))
+        self._failures.clear()
+        return active
 
     def _prune(self) -> None:
         for key in list(self._failures):

@@ -49,6 +49,7 @@ def chromium(profile: Path, fake_audio: Path) -> Iterator[Any]:
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     options.accept_insecure_certs = True
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # CSP reports go there
     for flag in FLAGS:
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={profile}")
@@ -78,3 +79,12 @@ def wait_for(driver: Any, what: str, timeout_s: float, condition: Callable[[Any]
     return WebDriverWait(driver, timeout_s, poll_frequency=0.5, ignored_exceptions=retry).until(
         condition, message=f"timed out after {timeout_s:g} s waiting for {what}"
     )
+
+
+def policy_violations(driver: Any) -> list[str]:
+    """The Content Security Policy refusals logged by the current window since the last call."""
+    return [
+        str(entry.get("message", ""))
+        for entry in driver.get_log("browser")
+        if "Content Security Policy" in str(entry.get("message", ""))
+    ]

@@ -25,7 +25,7 @@ from appliance.records.assignments import create_assignment
 from appliance.records.officers import create_officer
 
 from ..live_app import staff_user
-from .chromium import chromium, need_chromium, viewport, wait_for
+from .chromium import chromium, need_chromium, policy_violations, viewport, wait_for
 
 LINES = [
     "Hi, I'm Officer Daniels with the police department. What's your name?",
@@ -74,7 +74,7 @@ def run_browsers(
     url: str, officer: dict[str, Any], wav: Path, profile: Path, shots: Path
 ) -> dict[str, Any]:
     """Drive both windows through the whole call; returns what the test asserts on."""
-    seen: dict[str, Any] = {}
+    seen: dict[str, Any] = {"csp": []}
     with chromium(profile, wav) as driver:
         console = driver.current_window_handle
         viewport(driver, 1440, 900)
@@ -91,6 +91,7 @@ def run_browsers(
         code = wait_for(driver, "a pairing code", 60, lambda d: _text(d, "#pairing-code").strip())
         _click(driver, "[data-tab=live]")
 
+        seen["csp"] += policy_violations(driver)
         driver.switch_to.new_window("window")
         app = driver.current_window_handle
         viewport(driver, 1024, 768)
@@ -114,6 +115,7 @@ def run_browsers(
         )
         seen["session_id"] = driver.execute_script("return document.body.dataset.session")
 
+        seen["csp"] += policy_violations(driver)
         driver.switch_to.window(console)
         card = wait_for(driver, "the live session card", 120, _visible(".live-card"))
         seen["card"] = card.text.lower()
@@ -124,6 +126,7 @@ def run_browsers(
             TURN_S,
             lambda d: "daniels" in _text(d, "#session-transcript .officer"),
         )
+        seen["csp"] += policy_violations(driver)
         _click(driver, "#listen-toggle")  # listen in for the rest of the call
         driver.switch_to.window(app)
         wait_for(
@@ -139,6 +142,7 @@ def run_browsers(
         driver.save_screenshot(str(shots / "officer-headset-call.png"))
         viewport(driver, 1024, 768)
 
+        seen["csp"] += policy_violations(driver)
         driver.switch_to.window(console)
         wait_for(
             driver,
@@ -161,6 +165,7 @@ def run_browsers(
         wait_for(driver, "the grid", 30, _visible(".live-card"))
         driver.save_screenshot(str(shots / "console-live-grid.png"))
 
+        seen["csp"] += policy_violations(driver)
         driver.switch_to.window(app)
         _click(driver, "#end")
         wait_for(
@@ -175,6 +180,7 @@ def run_browsers(
         viewport(driver, 1832, 1920)
         driver.save_screenshot(str(shots / "officer-headset-review.png"))
 
+        seen["csp"] += policy_violations(driver)
         driver.switch_to.window(console)
         wait_for(
             driver,
@@ -190,12 +196,20 @@ def run_browsers(
             lambda d: "open review" in _text(d, "#sessions-body"),
         )
         seen["finished"] = _text(driver, "#sessions-body")
+        _click(driver, "#sessions-body button")
+        frame = wait_for(driver, "the review on the console", 60, _visible("#review-frame"))
+        driver.switch_to.frame(frame)
+        seen["console_review"] = wait_for(
+            driver, "the review's page in its frame", 60, lambda d: _text(d, "footer")
+        )
+        driver.switch_to.default_content()
         _click(driver, "[data-tab=officers]")
         wait_for(driver, "the officer in the list", 60, _visible("#officer-list button"))
         _click(driver, "#officer-list button")
         wait_for(driver, "the progress chart", 60, _visible("#progress-chart svg"))
         seen["hours"] = _text(driver, "#hours-body")
         driver.save_screenshot(str(shots / "console-officer-progress.png"))
+        seen["csp"] += policy_violations(driver)
         seen.update(replay_and_records(driver, url, shots))
     return seen
 
@@ -320,6 +334,8 @@ async def test_officer_pairs_calls_and_sees_the_review_while_the_console_watches
     assert "daniels" in seen["console_transcript"] and "subject" in seen["console_transcript"]
     assert seen["console_agitation"].strip().isdigit()
     assert DISCLAIMER in seen["review_html"]
+    assert DISCLAIMER.lower() in seen["console_review"]
+    assert seen["csp"] == []  # both pages and the review work under the strict policy
     assert "dana daniels" in seen["finished"] and "no review" not in seen["finished"]
     assert "1" in seen["hours"]  # one session this month
     assert seen["listen_stats"]["packetsReceived"] > 0  # listen-in: audio frames arrived

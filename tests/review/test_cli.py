@@ -75,3 +75,55 @@ def test_module_entry_point() -> None:
     )
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.strip().startswith("review:")
+
+
+LONE = '{"speaker": "officer", "start": 0, "end": 1, "text": "Hello, how are you?"}'
+
+
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [
+        ("[" * 50_000 + "]" * 50_000, "nested too deeply"),
+        (
+            '{"scenario_id": "x", "turns": [' + "[" * 50_000 + "]" * 50_000 + "]}",
+            "nested too deeply",
+        ),
+        (
+            '{"scenario_id": "x", "turns": '
+            '[{"speaker": "officer", "start": 0, "end": 1, "text": "hi \\ud800 there"}]}',
+            "turns[0].text is not valid Unicode text",
+        ),
+        (
+            '{"scenario_id": "x", "officer": {"id": "a", "name": "\\udfff"}, "turns": ['
+            + LONE
+            + "]}",
+            "officer.name is not valid Unicode text",
+        ),
+        (
+            '{"scenario_id": "x\\ud83d", "turns": [' + LONE + "]}",
+            "scenario_id is not valid Unicode text",
+        ),
+    ],
+)
+def test_hostile_json_is_a_clean_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, needle: str
+) -> None:
+    bad = tmp_path / "hostile.json"
+    bad.write_text(content, encoding="utf-8")
+    for fmt in ("json", "html"):
+        assert main([str(bad), "--format", fmt]) == 2
+        err = capsys.readouterr().err
+        assert needle in err and err.count("\n") == 1 and "Traceback" not in err, err[:300]
+
+
+def test_hostile_json_through_the_appliance_command(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 50_000 + "]" * 50_000, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "appliance", "review", str(deep)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("review: transcript is nested too deeply")

@@ -134,3 +134,16 @@ def test_html_is_self_contained_and_links_quotes_to_moments(analyzer: UtteranceA
         analyzer=analyzer,
     )
     assert "<script>alert" not in render_html(evil)
+
+
+def test_html_has_no_inline_style_but_its_one_fixed_style_sheet(
+    analyzer: UtteranceAnalyzer,
+) -> None:
+    from appliance.review.html import CSS
+
+    page = render_html(
+        review_transcript(load_pair("overpass_voices", "skilled"), analyzer=analyzer)
+    )
+    assert not re.search(r"\sstyle=", page)  # a strict content security policy refuses those
+    assert re.findall(r"<style>(.*?)</style>", page, flags=re.S) == [CSS]
+    assert 'class="b' in page and re.search(r'class="b\d w\d{1,3}"', page)

@@ -80,3 +80,51 @@ async def test_code_for_unknown_officer_is_404(api: Api) -> None:
     staff = await api.login("instructor")
     r = await staff.post("/api/pairing", json={"officer_id": "nope"})
     assert r.status_code == 404 and r.json()["detail"] == "no officer with id 'nope'"
+
+
+async def _guess_wrong(api: Api, ip: str, times: int) -> list[int]:
+    guesser = api.client(ip)
+    codes = []
+    for i in range(times):
+        r = await guesser.post("/api/pairing/redeem", json={"code": f"ZZZZ{i:02d}"})
+        assert r.status_code in (401, 429), (ip, i, r.text)
+        codes.append(r.status_code)
+    return codes
+
+
+async def test_guessing_from_many_addresses_never_locks_out_a_fresh_device(api: Api) -> None:
+    officer = await api.officer()
+    code = await _code(api, officer["id"])
+    answers = [await _guess_wrong(api, f"10.6.0.{n}", 10) for n in range(6)]  # 60 wrong codes
+    assert answers[:5] == [[401] * 10] * 5  # ten tries per address
+    assert answers[5] == [401] + [429] * 9  # in a spree, one try for an address new to it
+    r = await api.client("10.6.1.1").post("/api/pairing/redeem", json={"code": code})
+    assert r.status_code == 200, r.text  # the real device, at an address that never guessed
+
+
+async def test_during_a_guessing_spree_an_address_that_guessed_wrong_must_wait(api: Api) -> None:
+    officer = await api.officer()
+    code = await _code(api, officer["id"])
+    for n in range(5):
+        assert await _guess_wrong(api, f"10.7.0.{n}", 10) == [401] * 10
+    assert await _guess_wrong(api, "10.7.1.1", 1) == [401]  # one typo while others guess
+    r = await api.client("10.7.1.1").post("/api/pairing/redeem", json={"code": code})
+    assert r.status_code == 429 and r.json()["code"] == "too_many_attempts"
+    assert "ask the instructor" in r.json()["detail"]
+    r = await api.client("10.7.0.0").post("/api/pairing/redeem", json={"code": code})
+    assert r.status_code == 429
+
+
+async def test_an_instructor_resets_the_pairing_limits(api: Api) -> None:
+    officer = await api.officer()
+    code = await _code(api, officer["id"])
+    assert await _guess_wrong(api, "10.5.0.1", 10) == [401] * 10  # an officer mistyping
+    tablet = api.client("10.5.0.1")
+    assert (await tablet.post("/api/pairing/redeem", json={"code": code})).status_code == 429
+    trainer = await api.login("training_officer")
+    assert (await trainer.post("/api/pairing/limits/reset")).status_code == 403
+    instructor = await api.login("instructor")
+    r = await instructor.post("/api/pairing/limits/reset")
+    assert r.status_code == 200 and r.json() == {"addresses_cleared": 1}
+    r = await tablet.post("/api/pairing/redeem", json={"code": code})
+    assert r.status_code == 200, r.text

@@ -45,6 +45,7 @@ function h(tag, attrs = {}, ...children) {
     if (v === null || v === undefined || v === false) continue;
     if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
     else if (k === "class") el.className = v;
+    else if (k === "style") el.style.cssText = v; // through the CSSOM: the page's CSP refuses style attributes
     else el.setAttribute(k, v === true ? "" : String(v));
   }
   for (const c of children.flat()) if (c !== null && c !== undefined) el.append(c instanceof Node ? c : String(c));
@@ -54,7 +55,10 @@ function h(tag, attrs = {}, ...children) {
 /** An SVG element with attributes. */
 function svg(tag, attrs = {}, ...children) {
   const el = document.createElementNS("http://www.w3.org/2000/svg", tag);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "style") el.style.cssText = String(v); // through the CSSOM, as in h()
+    else el.setAttribute(k, String(v));
+  }
   for (const c of children) el.append(c instanceof Node ? c : document.createTextNode(String(c)));
   return el;
 }

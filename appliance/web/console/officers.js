@@ -61,6 +61,16 @@ const Officers = {
     }
   },
 
+  /** After mistyped or guessed room codes: every device may try again at once. */
+  async resetPairing() {
+    try {
+      const r = await api("POST", "/api/pairing/limits/reset");
+      $("pairing-expiry").textContent = `devices may try codes again (${r.addresses_cleared} had been held back)`;
+    } catch (err) {
+      $("pairing-expiry").textContent = err.message;
+    }
+  },
+
   exportLinks() {
     const from = $("export-from").value, to = $("export-to").value, id = encodeURIComponent(this.selected || "");
     const q = `from=${from}&to=${to}`;
@@ -87,6 +97,7 @@ const Assignments = {
 };
 
 $("pair-code").addEventListener("click", () => Officers.pair());
+$("pair-reset").addEventListener("click", () => Officers.resetPairing());
 $("export-from").addEventListener("change", () => Officers.exportLinks());
 $("export-to").addEventListener("change", () => Officers.exportLinks());
 $("officer-form").addEventListener("submit", async (e) => {

@@ -6,30 +6,29 @@ import asyncio
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from appliance.records.logins import recent_audit
 from appliance.records.users import get_user, insert_user, list_users, prepare_password, set_active
 from appliance.web.auth import Admin
+from appliance.web.bodies import Body
 from appliance.web.context import records
 
 router = APIRouter(prefix="/api", tags=["accounts"])
 
 
-class NewUser(BaseModel):
+class NewUser(Body):
     """Body of ``POST /api/users``."""
 
-    model_config = ConfigDict(extra="forbid")
     username: str = Field(min_length=3, max_length=64)
     password: str = Field(min_length=1, max_length=256)
     role: Literal["admin", "instructor", "training_officer"]
     display_name: str = Field("", max_length=120)
 
 
-class UserChange(BaseModel):
+class UserChange(Body):
     """Body of ``PATCH /api/users/{id}``."""
 
-    model_config = ConfigDict(extra="forbid")
     active: bool
 
 

@@ -16,7 +16,7 @@ METHODOLOGY = Path(__file__).resolve().parents[3] / "docs" / "methodology.md"
 _COMMENT = re.compile(r"^<!--.*-->\s*$", re.MULTILINE)
 router = APIRouter(include_in_schema=False)
 
-_STYLE = """
+STYLE = """
 :root{--ink:#1d2330;--muted:#5b6475;--line:#d9dee7;--accent:#1f4e8c}
 *{box-sizing:border-box}body{margin:0;background:#f6f7f9;color:var(--ink);
 font:16px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif}
@@ -46,7 +46,7 @@ def _render(path: Path, mtime: float) -> str:
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
-<title>CodeBlu methodology</title><style>{_STYLE}</style></head><body>
+<title>CodeBlu methodology</title><style>{STYLE}</style></head><body>
 <nav><a href="/app/">Officer app</a><a href="/console/">Console</a></nav>
 <main id="methodology">{body}</main></body></html>
 """

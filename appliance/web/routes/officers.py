@@ -6,23 +6,23 @@ from datetime import date
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 from appliance.errors import RecordInvalid
 from appliance.persona.scenario import list_scenarios
 from appliance.records.assignments import cancel_assignment, create_assignment, list_assignments
 from appliance.records.officers import create_officer, get_officer, list_officers, update_officer
 from appliance.web.auth import Anyone, Staff
+from appliance.web.bodies import Body
 from appliance.web.context import records
 from appliance.web.http_errors import Forbidden
 
 router = APIRouter(prefix="/api", tags=["officers"])
 
 
-class NewOfficer(BaseModel):
+class NewOfficer(Body):
     """Body of ``POST /api/officers``; text is stored exactly as typed."""
 
-    model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, max_length=120)
     post_id: str = Field("", max_length=40)
     agency: str = Field("", max_length=120)
@@ -36,20 +36,18 @@ class NewOfficer(BaseModel):
         return value
 
 
-class OfficerChange(BaseModel):
+class OfficerChange(Body):
     """Body of ``PATCH /api/officers/{id}``."""
 
-    model_config = ConfigDict(extra="forbid")
     name: str | None = Field(None, min_length=1, max_length=120)
     post_id: str | None = Field(None, max_length=40)
     agency: str | None = Field(None, max_length=120)
     unit: str | None = Field(None, max_length=80)
 
 
-class NewAssignment(BaseModel):
+class NewAssignment(Body):
     """Body of ``POST /api/assignments``."""
 
-    model_config = ConfigDict(extra="forbid")
     officer_id: str = Field(min_length=1, max_length=64)
     scenario_id: str = Field(min_length=1, max_length=64)
     due_date: date | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from appliance.records.clock import iso
 from appliance.records.pairing import (
@@ -16,6 +16,7 @@ from appliance.records.pairing import (
     redeem_code,
 )
 from appliance.web.auth import Instructing
+from appliance.web.bodies import Body
 from appliance.web.context import (
     DEVICE_TOKEN_LIFETIME_S,
     PAIRING_CODE_LIFETIME_S,
@@ -23,23 +24,19 @@ from appliance.web.context import (
     records,
     web,
 )
-from appliance.web.http_errors import TooManyAttempts
 
 router = APIRouter(prefix="/api/pairing", tags=["pairing"])
-_ALL = "*"
 
 
-class NewCode(BaseModel):
+class NewCode(Body):
     """Body of ``POST /api/pairing``."""
 
-    model_config = ConfigDict(extra="forbid")
     officer_id: str = Field(min_length=1, max_length=64)
 
 
-class Redeem(BaseModel):
+class Redeem(Body):
     """Body of ``POST /api/pairing/redeem``."""
 
-    model_config = ConfigDict(extra="forbid")
     code: str = Field(min_length=1, max_length=16)
     label: str = Field("", max_length=80)
 
@@ -62,20 +59,14 @@ async def new_code(body: NewCode, who: Instructing, request: Request) -> dict[st
 async def redeem(body: Redeem, request: Request) -> dict[str, Any]:
     """Trade a room code for a bearer token scoped to its officer (guessing is rate-limited)."""
     ctx, ip = web(request), client_ip(request)
-    wait = max(ctx.code_guesses.retry_after(ip), ctx.code_guesses_all.retry_after(_ALL))
-    if wait:
-        raise TooManyAttempts(
-            f"too many wrong room codes: wait {wait} s, then type the code shown on the console",
-            wait,
-        )
+    ctx.pairing.check(ip)
     try:
         grant = await records(request).run(
             redeem_code, body.code, body.label, DEVICE_TOKEN_LIFETIME_S
         )
     except PairingRefused as exc:
         if not isinstance(exc, PairingCodeUsed | PairingCodeExpired):  # only guesses count
-            ctx.code_guesses.fail(ip)
-            ctx.code_guesses_all.fail(_ALL)
+            ctx.pairing.fail(ip)
         raise
     return {
         "token": grant.token,
@@ -83,3 +74,9 @@ async def redeem(body: Redeem, request: Request) -> dict[str, Any]:
         "officer": grant.officer,
         "expires_at": iso(grant.expires_ts),
     }
+
+
+@router.post("/limits/reset")
+async def reset_limits(who: Instructing, request: Request) -> dict[str, int]:
+    """Let every device try room codes again (an officer who mistyped, after a guessing spree)."""
+    return {"addresses_cleared": web(request).pairing.reset()}

@@ -5,30 +5,29 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from appliance.records.reviews import annotate, get_review, review_officer, sign_off
 from appliance.records.sessions import get_session, list_sessions, transcript_of
 from appliance.web.auth import Anyone, Instructing, Principal
+from appliance.web.bodies import Body
 from appliance.web.context import records
 from appliance.web.http_errors import Forbidden
 
 router = APIRouter(prefix="/api", tags=["records"])
 
 
-class Annotation(BaseModel):
+class Annotation(Body):
     """Body of ``POST /api/reviews/{session_id}/annotations``."""
 
-    model_config = ConfigDict(extra="forbid")
     text: str = Field(min_length=1, max_length=4000)
     competency: str | None = Field(None, max_length=64)
     t: float | None = Field(None, ge=0)
 
 
-class SignOff(BaseModel):
+class SignOff(Body):
     """Body of ``POST /api/reviews/{session_id}/signoff``."""
 
-    model_config = ConfigDict(extra="forbid")
     note: str = Field("", max_length=2000)
 
 

@@ -6,46 +6,45 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from appliance.errors import RecordInvalid
 from appliance.records.officers import get_officer
 from appliance.sessions.manager import SessionManager
 from appliance.web.auth import ADMIN, INSTRUCTOR, OFFICER, Anyone, Instructing, Principal
+from appliance.web.bodies import Body
 from appliance.web.context import records
 from appliance.web.http_errors import Forbidden
 
 
-class Officer(BaseModel):
-    """Who is training."""
+class Officer(Body):
+    """Who is training: a registered officer's id (the name is taken from the records)."""
 
-    model_config = ConfigDict(extra="forbid")
     id: str = Field(min_length=1, max_length=64)
-    name: str = Field(min_length=1, max_length=120)
+    name: str | None = Field(None, min_length=1, max_length=120)
 
 
-class NewSession(BaseModel):
+class NewSession(Body):
     """Body of ``POST /api/sessions``; a paired device's officer comes from its token instead."""
 
-    model_config = ConfigDict(extra="forbid")
     officer: Officer | None = None
     scenario_id: str = Field(min_length=1, max_length=64)
 
 
-class Offer(BaseModel):
+class Offer(Body):
     """Body of ``POST /api/sessions/{id}/offer``."""
 
     sdp: str = Field(min_length=1, max_length=100_000)
     type: Literal["offer"]
 
 
-class Inject(BaseModel):
+class Inject(Body):
     """Body of ``POST /api/sessions/{id}/inject``."""
 
     name: str = Field(min_length=1, max_length=64)
 
 
-class Nudge(BaseModel):
+class Nudge(Body):
     """Body of ``POST /api/sessions/{id}/nudge``."""
 
     delta: float
@@ -69,13 +68,15 @@ def _own(request: Request, who: Principal, session_id: str) -> None:
 
 
 async def _officer(request: Request, who: Principal, body: NewSession) -> dict[str, str]:
-    """The training officer: a device's from its token; staff name one in the body."""
+    """The training officer, as registered: a device's from its token; staff name one by id."""
     if who.officer_id is not None:
-        found = await records(request).run(get_officer, who.officer_id)
-        return {"id": str(found["id"]), "name": str(found["name"])}
-    if body.officer is None:
-        raise RecordInvalid("officer: staff starting a session must name the officer (id, name)")
-    return body.officer.model_dump()
+        officer_id = who.officer_id
+    elif body.officer is not None:
+        officer_id = body.officer.id  # an unregistered id is 404, like any other unknown officer
+    else:
+        raise RecordInvalid("officer: staff starting a session must name the officer (id)")
+    found = await records(request).run(get_officer, officer_id)
+    return {"id": str(found["id"]), "name": str(found["name"])}
 
 
 @router.post("/sessions", status_code=201)
