@@ -22,6 +22,7 @@ from appliance.settings import LLMSection
 log = logging.getLogger(__name__)
 _PR_SET_PDEATHSIG = 1
 State = Literal["stopped", "starting", "ready", "restarting", "failed"]
+MAX_BACKOFF_S = 60.0
 
 
 def _die_with_parent() -> None:
@@ -57,7 +58,7 @@ def server_command(cfg: LLMSection, model: Path | None) -> list[str]:
         return [
             sys.executable,
             "-m",
-            "llama_cpp.server",
+            "appliance.inference.llama_child",  # llama_cpp.server with a bounded prompt cache
             "--model",
             str(model),
             "--model_alias",
@@ -72,6 +73,10 @@ def server_command(cfg: LLMSection, model: Path | None) -> list[str]:
             str(cfg.threads),
             "--n_threads_batch",
             str(cfg.threads),
+            # Logits of the last token only: the server's default (all) computes and keeps a
+            # vocabulary-wide row per prompt token, in every saved state; only logprobs need it.
+            "--logits_all",
+            "false",
             *_prompt_cache_args(cfg),
             *cfg.extra_args,
         ]
@@ -104,6 +109,7 @@ class LLMServer:
         self._monitor: asyncio.Task[None] | None = None
         self._closing = False
         self.restarts = 0
+        self._recent: list[float] = []  # monotonic times of restarts within the window
         self.state: State = "stopped"
         self.detail = ""
         if cfg.mode == "external":
@@ -189,23 +195,46 @@ class LLMServer:
         )
 
     async def _watch(self) -> None:
-        """Restart the child when it dies, up to ``max_restarts`` times."""
+        """Restart the child whenever it dies, with back-off and a limit per time window."""
         while not self._closing:
             assert self._proc is not None
             code = await self._proc.wait()
             if self._closing:
                 return
             log.warning("LLM server exited", extra={"status": code})
-            if self.restarts >= self._cfg.max_restarts:
-                self.state, self.detail = "failed", f"exited with {code}; restart limit reached"
-                return
+            await self._relaunch(code)
+
+    async def _relaunch(self, code: int) -> None:
+        """Launch again after ``restart_backoff_s`` (doubling per recent restart).
+
+        More than ``max_restarts`` restarts within ``restart_window_s`` mark the stage ``failed``
+        until the oldest leaves the window; then it is tried again.
+        """
+        cfg = self._cfg
+        while not self._closing:
+            now = time.monotonic()
+            self._recent = [t for t in self._recent if now - t < cfg.restart_window_s]
+            if len(self._recent) >= cfg.max_restarts:
+                if cfg.max_restarts == 0:
+                    self.state, self.detail = "failed", f"exited with {code}; restarts are off"
+                    return
+                wait = cfg.restart_window_s - (now - self._recent[0])
+                self.state, self.detail = "failed", (
+                    f"exited with {code}; {len(self._recent)} restarts in the last"
+                    f" {cfg.restart_window_s:.0f} s (llm.max_restarts); next try in {wait:.0f} s"
+                )
+                await asyncio.sleep(wait)
+                continue
+            delay = min(cfg.restart_backoff_s * 2 ** len(self._recent), MAX_BACKOFF_S)
+            self.state, self.detail = "restarting", f"exited with {code}; restart in {delay:.1f} s"
+            await asyncio.sleep(delay)
+            self._recent.append(time.monotonic())
             self.restarts += 1
-            self.state = "restarting"
             try:
                 await self._launch()
+                return
             except LLMError as exc:
                 self.state, self.detail = "failed", exc.message
-                return
 
     async def _kill(self) -> None:
         proc = self._proc
