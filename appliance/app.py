@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from appliance import __version__
 from appliance.discovery import Advertisement
 from appliance.engine import Engine
+from appliance.records.disk import StorageHealth
 from appliance.review.reviewer import SessionReviewer
 from appliance.sessions.manager import SessionManager
 from appliance.settings import Settings
@@ -29,7 +30,9 @@ def create_app(
             records = await stack.enter_async_context(open_records(settings))
             app.state.records = records
             sessions = await stack.enter_async_context(
-                SessionManager(engine, data / "sessions", SessionReviewer(engine), records)
+                SessionManager(
+                    engine, data / "sessions", SessionReviewer(engine), records, app.state.storage
+                )
             )
             app.state.sessions = sessions
             if advertise:
@@ -43,19 +46,25 @@ def create_app(
     app = FastAPI(title="CodeBlu appliance", version=__version__, lifespan=lifespan)
     app.state.settings = settings
     app.state.engine = engine
+    app.state.storage = storage = StorageHealth(
+        settings.resolve(settings.records.path).parent,
+        settings.resolve(settings.appliance.data_dir),
+    )
     install(app, settings)
 
     @app.get("/healthz")
     async def healthz() -> JSONResponse:
-        """Each model stage's state; 200 when all are ready, 503 otherwise."""
+        """Each model stage's state and the storage's; 200 when all are usable, 503 otherwise."""
         stages = {k: {"state": v.state, "detail": v.detail} for k, v in engine.health().items()}
-        ok = all(v["state"] == "ready" for v in stages.values())
+        disk = storage.report()
+        ok = all(v["state"] == "ready" for v in stages.values()) and disk.state != "failed"
         body = {
             "status": "ok" if ok else "degraded",
             "version": __version__,
             "room": settings.appliance.room,
             "profile": settings.appliance.profile,
             "stages": stages,
+            "storage": {"state": disk.state, "detail": disk.detail, "free_bytes": disk.free_bytes},
         }
         return JSONResponse(body, status_code=200 if ok else 503)
 

@@ -25,7 +25,7 @@ from appliance.checks.model_stages import (
     voice_turn_row,
 )
 from appliance.checks.rows import Row, any_failed, fail, ok, render_json, render_table, skip
-from appliance.checks.storage import backup_row, database_row
+from appliance.checks.storage import backup_row, database_row, running_storage_row
 from appliance.checks.tls import tls_row
 from appliance.engine import Engine
 from appliance.errors import ApplianceError
@@ -92,6 +92,7 @@ async def run_checks(settings: Settings, *, quick: bool = False) -> list[Row]:
         *port_rows(settings, running is not None),
         *folder_rows(settings),
         disk_row(settings),
+        running_storage_row(running),
         database_row(settings),
         backup_row(settings),
     ]

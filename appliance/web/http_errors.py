@@ -20,6 +20,8 @@ from appliance.errors import (
     SessionNotFound,
     SessionsFull,
     SignallingError,
+    StageUnavailable,
+    StorageFull,
 )
 from appliance.records.pairing import PairingCodeExpired, PairingCodeUsed, PairingRefused
 
@@ -84,6 +86,7 @@ STATUS: dict[type[ApplianceError], int] = {
     RecordInvalid: 400,
     RecordNotFound: 404,
     RecordConflict: 409,
+    StorageFull: 507,
     PairingRefused: 401,
     PairingCodeUsed: 409,
     PairingCodeExpired: 410,
@@ -91,6 +94,7 @@ STATUS: dict[type[ApplianceError], int] = {
     SessionError: 400,
     SessionNotFound: 404,
     SessionsFull: 503,
+    StageUnavailable: 503,
     SessionConflict: 409,
     SignallingError: 400,
     # scenario cards, injects and nudges
@@ -124,7 +128,7 @@ def error_response(exc: ApplianceError) -> JSONResponse:
 async def _answer(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApplianceError)
     response = error_response(exc)
-    if response.status_code == 500:  # a failure of the appliance (503 is just a full house)
+    if response.status_code in (500, 507):  # the appliance failed (503 is a full house)
         log.error("%s on %s %s: %s", exc.code, request.method, request.url.path, exc.message)
     return response
 
