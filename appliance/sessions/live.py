@@ -100,6 +100,8 @@ class LiveSession:
         self._feed = feed
         self._pending: list[str] = []
         self._offered = False
+        self._inbound_timeout_s = engine.settings.server.inbound_timeout_s
+        self._connected_at: float | None = None
         self._ended = asyncio.Event()
         self.pc.on("datachannel", self._on_datachannel)
         self.pc.on("track", self._on_track)
@@ -119,10 +121,11 @@ class LiveSession:
         if self._feed is not None:
             self._feed.publish(self.id, event)
         payload = event.dumps()
-        if self.channel is not None and self.channel.readyState == "open":
-            self.channel.send(payload)
-        else:
+        if self.channel is None or self.channel.readyState != "open":
             self._pending.append(payload)
+        elif self.pc.connectionState == "connected":
+            # Not once the transport is gone: aiortc's flush task would fail unobserved.
+            self.channel.send(payload)
 
     def _outcome(self, outcome: str) -> None:
         self.call.spawn(self.end(outcome), "end")
@@ -162,19 +165,41 @@ class LiveSession:
         self.call.spawn(self._consume(track), f"inbound-{track.kind}")
 
     async def _on_connection_state(self) -> None:
+        if self.pc.connectionState == "connected" and self._connected_at is None:
+            self._connected_at = time.monotonic()
         if self.pc.connectionState in ("failed", "closed"):
             self.call.spawn(self.end("disconnected"), "end")
 
     async def _consume(self, track: MediaStreamTrack) -> None:
-        """Read every frame of an inbound track; audio goes to the call."""
+        """Read every frame of an inbound track; audio goes to the call.
+
+        A connected device sends audio every 20 ms (silence included), so audio missing for
+        ``server.inbound_timeout_s`` means the device is gone: the session ends then, not after
+        ICE's 30 s consent expiry.
+        """
         converter = InboundConverter() if track.kind == "audio" else None
+        timeout = self._inbound_timeout_s if converter is not None else None
+        last = time.monotonic()
         while True:
             try:
-                frame = await track.recv()
+                frame = await asyncio.wait_for(track.recv(), timeout)
             except MediaStreamError:
                 return
+            except TimeoutError:
+                if self._silent_since(last) < self._inbound_timeout_s:
+                    continue  # still connecting (the connect deadline ends that) or just did
+                log.info("no audio from the device: it is gone", extra={"session": self.id})
+                self.call.spawn(self.end("disconnected"), "end")
+                return
+            last = time.monotonic()
             if converter is not None:  # video or other kinds: read and dropped
                 await self.call.feed(converter.convert(frame))  # type: ignore[arg-type]
+
+    def _silent_since(self, last_frame: float) -> float:
+        """Seconds without inbound audio since the device connected (0 until it has)."""
+        if self._connected_at is None:
+            return 0.0
+        return time.monotonic() - max(last_frame, self._connected_at)
 
     # ---- instructor controls and the end ----------------------------------------------------
 
@@ -185,6 +210,23 @@ class LiveSession:
     def nudge(self, delta: float, reason: str) -> dict[str, Any]:
         """Instructor override of the subject's agitation."""
         return self.call.nudge(delta, reason).to_json()
+
+    def expire_unless_connected(self, timeout_s: float) -> None:
+        """End the session (``not_connected``) if its device is not connected in ``timeout_s``."""
+        self.call.spawn(self._connect_deadline(timeout_s), "connect-deadline")
+
+    async def _connect_deadline(self, timeout_s: float) -> None:
+        await asyncio.sleep(timeout_s)
+        if self.pc.connectionState != "connected":
+            log.info("no device connected in time", extra={"session": self.id})
+            await self.end("not_connected")
+
+    async def discard(self) -> None:
+        """Release a session that never started (its creation failed): nothing is reported."""
+        self._ended.set()
+        await self.call.close()
+        self.out.stop()
+        await self.pc.close()
 
     @property
     def ended(self) -> bool:
