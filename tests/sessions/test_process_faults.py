@@ -22,6 +22,7 @@ import pytest_asyncio
 from appliance.audio.frames import SAMPLE_RATE
 from benchmarks.appliance_process import REPO, ApplianceProcess, isolated_env
 from benchmarks.devices import pair_devices
+from benchmarks.process_stats import children, cmdline
 from headset_client import HeadsetClient
 
 from .own_app import until
@@ -39,27 +40,6 @@ async def main():
         await asyncio.sleep(600)
 asyncio.run(main())
 """
-
-
-def children(pid: int) -> list[int]:
-    """Processes whose parent is ``pid``."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
-def cmdline(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
-    except OSError:
-        return ""
 
 
 def alive(pid: int) -> bool:
