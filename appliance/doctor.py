@@ -7,6 +7,7 @@ import asyncio
 import os
 from pathlib import Path
 
+from appliance.checks.gpu_use import gpu_use_row
 from appliance.checks.host import (
     disk_row,
     folder_rows,
@@ -88,6 +89,7 @@ async def run_checks(settings: Settings, *, quick: bool = False) -> list[Row]:
         python_row(),
         packages_row(settings),
         gpu_row(settings),
+        await asyncio.to_thread(gpu_use_row, settings),
         await asyncio.to_thread(model_files_row, settings),
         *port_rows(settings, running is not None),
         *folder_rows(settings),

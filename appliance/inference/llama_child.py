@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import llama_cpp
+from llama_cpp.llama_cache import LlamaRAMCache
 from llama_cpp.server.__main__ import main as server_main
 
 
@@ -22,7 +23,7 @@ def state_bytes(state: Any) -> int:
     return int(state.llama_state_size) + int(state.scores.nbytes) + int(state.input_ids.nbytes)
 
 
-class BoundedRAMCache(llama_cpp.LlamaRAMCache):  # type: ignore[misc]
+class BoundedRAMCache(LlamaRAMCache):
     """A RAM prompt cache whose size counts all a state holds, and whose states keep one row."""
 
     @property
@@ -41,8 +42,9 @@ class BoundedRAMCache(llama_cpp.LlamaRAMCache):  # type: ignore[misc]
 
 def main() -> None:
     """Serve with the bounded cache in place of llama-cpp-python's ``LlamaRAMCache``."""
-    llama_cpp.LlamaRAMCache = BoundedRAMCache
-    server_main()
+    # llama_cpp.server looks the class up on the package when it builds the model's cache
+    setattr(llama_cpp, "LlamaRAMCache", BoundedRAMCache)  # noqa: B010
+    server_main()  # type: ignore[no-untyped-call]
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import ctypes
 import logging
+import os
 import signal
 import socket
 import sys
@@ -50,6 +51,22 @@ def _prompt_cache_args(cfg: LLMSection) -> list[str]:
     return ["--cache", "true", "--cache_type", "ram", "--cache_size", cache_bytes]
 
 
+# Nothing leaves the LAN: weights come from local folders only, no usage statistics are sent.
+OFFLINE_ENV = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_DATASETS_OFFLINE": "1",
+    "VLLM_NO_USAGE_STATS": "1",
+    "VLLM_DO_NOT_TRACK": "1",
+    "DO_NOT_TRACK": "1",
+}
+
+
+def server_env() -> dict[str, str]:
+    """The child's environment: the appliance's, offline."""
+    return {**os.environ, **OFFLINE_ENV}
+
+
 def server_command(cfg: LLMSection, model: Path | None) -> list[str]:
     """The command line that serves ``model`` under ``cfg``."""
     if cfg.mode == "llama_cpp":
@@ -82,7 +99,8 @@ def server_command(cfg: LLMSection, model: Path | None) -> list[str]:
         ]
     if cfg.mode == "vllm":
         return [
-            "vllm",
+            # This environment's own vllm: a systemd unit's PATH does not hold the venv's bin/.
+            str(Path(sys.executable).parent / "vllm"),
             "serve",
             cfg.model,
             "--served-model-name",
@@ -163,10 +181,14 @@ class LLMServer:
                 stderr=asyncio.subprocess.STDOUT,
                 start_new_session=True,
                 preexec_fn=_die_with_parent,
+                env=server_env(),
             )
         except FileNotFoundError:
             self.state = "failed"
-            raise LLMError(f"cannot start the LLM server: {cmd[0]!r} not found") from None
+            raise LLMError(
+                f"cannot start the LLM server: {Path(cmd[0]).name!r} not found ({cmd[0]});"
+                ' install this profile\'s extra (README, "Install on an appliance")'
+            ) from None
         finally:
             if self._log_path and not isinstance(out, int):
                 out.close()
@@ -219,9 +241,12 @@ class LLMServer:
                     self.state, self.detail = "failed", f"exited with {code}; restarts are off"
                     return
                 wait = cfg.restart_window_s - (now - self._recent[0])
-                self.state, self.detail = "failed", (
-                    f"exited with {code}; {len(self._recent)} restarts in the last"
-                    f" {cfg.restart_window_s:.0f} s (llm.max_restarts); next try in {wait:.0f} s"
+                self.state, self.detail = (
+                    "failed",
+                    (
+                        f"exited with {code}; {len(self._recent)} restarts in the last"
+                        f" {cfg.restart_window_s:.0f} s (llm.max_restarts); next try in {wait:.0f} s"
+                    ),
                 )
                 await asyncio.sleep(wait)
                 continue

@@ -102,6 +102,7 @@ class LiveSession:
         self._offered = False
         self._inbound_timeout_s = engine.settings.server.inbound_timeout_s
         self._connected_at: float | None = None
+        self._last_audio = 0.0
         self._ended = asyncio.Event()
         self.pc.on("datachannel", self._on_datachannel)
         self.pc.on("track", self._on_track)
@@ -171,35 +172,35 @@ class LiveSession:
             self.call.spawn(self.end("disconnected"), "end")
 
     async def _consume(self, track: MediaStreamTrack) -> None:
-        """Read every frame of an inbound track; audio goes to the call.
-
-        A connected device sends audio every 20 ms (silence included), so audio missing for
-        ``server.inbound_timeout_s`` means the device is gone: the session ends then, not after
-        ICE's 30 s consent expiry.
-        """
+        """Read every frame of an inbound track; audio goes to the call."""
         converter = InboundConverter() if track.kind == "audio" else None
-        timeout = self._inbound_timeout_s if converter is not None else None
-        last = time.monotonic()
+        if converter is not None:
+            self.call.spawn(self._watch_inbound(), "inbound-watch")
         while True:
             try:
-                frame = await asyncio.wait_for(track.recv(), timeout)
+                frame = await track.recv()
             except MediaStreamError:
                 return
-            except TimeoutError:
-                if self._silent_since(last) < self._inbound_timeout_s:
-                    continue  # still connecting (the connect deadline ends that) or just did
+            if converter is not None:  # video or other kinds: read and dropped
+                self._last_audio = time.monotonic()
+                await self.call.feed(converter.convert(frame))  # type: ignore[arg-type]
+
+    async def _watch_inbound(self) -> None:
+        """End the session once a connected device has sent no audio for a while.
+
+        A connected device sends audio every 20 ms (silence included), so none for
+        ``server.inbound_timeout_s`` means it is gone: the session ends then, not after ICE's
+        30 s consent expiry.
+        """
+        limit = self._inbound_timeout_s
+        while True:
+            await asyncio.sleep(min(1.0, limit / 2))
+            if self._connected_at is None:
+                continue  # still connecting: the connect deadline ends that
+            if time.monotonic() - max(self._last_audio, self._connected_at) >= limit:
                 log.info("no audio from the device: it is gone", extra={"session": self.id})
                 self.call.spawn(self.end("disconnected"), "end")
                 return
-            last = time.monotonic()
-            if converter is not None:  # video or other kinds: read and dropped
-                await self.call.feed(converter.convert(frame))  # type: ignore[arg-type]
-
-    def _silent_since(self, last_frame: float) -> float:
-        """Seconds without inbound audio since the device connected (0 until it has)."""
-        if self._connected_at is None:
-            return 0.0
-        return time.monotonic() - max(last_frame, self._connected_at)
 
     # ---- instructor controls and the end ----------------------------------------------------
 
