@@ -241,12 +241,10 @@ class LLMServer:
                     self.state, self.detail = "failed", f"exited with {code}; restarts are off"
                     return
                 wait = cfg.restart_window_s - (now - self._recent[0])
-                self.state, self.detail = (
-                    "failed",
-                    (
-                        f"exited with {code}; {len(self._recent)} restarts in the last"
-                        f" {cfg.restart_window_s:.0f} s (llm.max_restarts); next try in {wait:.0f} s"
-                    ),
+                self.state = "failed"
+                self.detail = (
+                    f"exited with {code}; {len(self._recent)} restarts in the last"
+                    f" {cfg.restart_window_s:.0f} s (llm.max_restarts); next try in {wait:.0f} s"
                 )
                 await asyncio.sleep(wait)
                 continue

@@ -190,14 +190,22 @@ class LiveSession:
 
         A connected device sends audio every 20 ms (silence included), so none for
         ``server.inbound_timeout_s`` means it is gone: the session ends then, not after ICE's
-        30 s consent expiry.
+        30 s consent expiry. Silence is counted in ticks that came on time: while the event loop
+        itself stalls, audio may be waiting unread, so that time does not count.
         """
-        limit = self._inbound_timeout_s
+        step = min(0.5, self._inbound_timeout_s / 4)
+        silent, seen = 0.0, self._last_audio
         while True:
-            await asyncio.sleep(min(1.0, limit / 2))
-            if self._connected_at is None:
-                continue  # still connecting: the connect deadline ends that
-            if time.monotonic() - max(self._last_audio, self._connected_at) >= limit:
+            before = time.monotonic()
+            await asyncio.sleep(step)
+            late = time.monotonic() - before - step
+            if self._connected_at is None or self._last_audio != seen:
+                silent, seen = 0.0, self._last_audio
+                continue
+            if late > step:
+                continue
+            silent += step
+            if silent >= self._inbound_timeout_s:
                 log.info("no audio from the device: it is gone", extra={"session": self.id})
                 self.call.spawn(self.end("disconnected"), "end")
                 return

@@ -195,7 +195,10 @@ class SessionManager:
         self.live.pop(session.id, None)
         await self._announce()
         review = await self._review(transcript)
-        await self.store.save(transcript, review)
+        if await self.store.save(transcript, review) is None:
+            # on disk now (records and JSON copy): memory does not grow with every session
+            self.finished.pop(session.id, None)
+            self.reviews.pop(session.id, None)
         log.info("session ended", extra={"session": session.id, "outcome": session.outcome})
 
     async def _review(self, transcript: dict[str, Any]) -> dict[str, Any] | None:
