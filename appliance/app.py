@@ -15,6 +15,7 @@ from appliance import __version__
 from appliance.discovery import Advertisement
 from appliance.engine import HEALTHY, Engine
 from appliance.records.audio import audio_policy
+from appliance.records.disk import StorageHealth
 from appliance.review.reviewer import SessionReviewer
 from appliance.sessions.manager import SessionManager
 from appliance.settings import Settings
@@ -52,7 +53,8 @@ def create_app(
                     data / "sessions",
                     SessionReviewer(engine),
                     records,
-                    audio_policy(settings),
+                    audio=audio_policy(settings),
+                    storage=app.state.storage,
                 )
             )
             app.state.sessions = sessions
@@ -77,17 +79,25 @@ def create_app(
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.storage = storage = StorageHealth(
+        settings.resolve(settings.records.path).parent,
+        settings.resolve(settings.appliance.data_dir),
+    )
     install(app, settings)
 
     @app.get("/healthz")
     async def healthz(request: Request) -> JSONResponse:
-        """Each model stage's state; 200 when all are ready, 503 otherwise (details: this box)."""
+        """Each model stage's state and the storage's; 200 when all are usable, 503 otherwise.
+
+        Details (which could help an attacker) only for requests from this machine.
+        """
         local = _loopback(request.client.host if request.client else "")
         stages = {
             k: {"state": v.state, **({"detail": v.detail} if local else {})}
             for k, v in engine.health().items()
         }
-        ok = all(v["state"] in HEALTHY for v in stages.values())
+        disk = storage.report()
+        ok = all(v["state"] in HEALTHY for v in stages.values()) and disk.state != "failed"
         body = {
             "status": "ok" if ok else "degraded",
             "version": __version__,
@@ -95,6 +105,7 @@ def create_app(
             "profile": settings.appliance.profile,
             "voice": engine.voice,
             "stages": stages,
+            "storage": {"state": disk.state, "detail": disk.detail, "free_bytes": disk.free_bytes},
         }
         return JSONResponse(body, status_code=200 if ok else 503)
 

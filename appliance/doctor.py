@@ -7,6 +7,7 @@ import asyncio
 import os
 from pathlib import Path
 
+from appliance.checks.gpu_use import gpu_use_row
 from appliance.checks.host import (
     disk_row,
     folder_rows,
@@ -25,7 +26,7 @@ from appliance.checks.model_stages import (
     voice_turn_row,
 )
 from appliance.checks.rows import Row, any_failed, fail, ok, render_json, render_table, skip
-from appliance.checks.storage import backup_row, database_row
+from appliance.checks.storage import backup_row, database_row, running_storage_row
 from appliance.checks.tls import tls_row
 from appliance.engine import Engine
 from appliance.errors import ApplianceError
@@ -90,10 +91,12 @@ async def run_checks(settings: Settings, *, quick: bool = False) -> list[Row]:
         python_row(),
         packages_row(settings),
         gpu_row(settings),
+        await asyncio.to_thread(gpu_use_row, settings),
         await asyncio.to_thread(model_files_row, settings),
         *port_rows(settings, running is not None),
         *folder_rows(settings),
         disk_row(settings),
+        running_storage_row(running),
         database_row(settings),
         backup_row(settings),
     ]

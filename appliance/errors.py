@@ -122,3 +122,15 @@ class RecordConflict(RecordsError):
     """The write clashes with what is stored (duplicate name, already signed off)."""
 
     code = "record_conflict"
+
+
+class StorageFull(RecordsError):
+    """The disk under the records or the data folder is full (or failing): nothing new is kept."""
+
+    code = "storage_full"
+
+
+class StageUnavailable(SessionError):
+    """A model stage is failed, so a new session could not hold a conversation."""
+
+    code = "stage_unavailable"

@@ -19,6 +19,7 @@ from appliance.checks.preflight import preflight
 from appliance.engine import Engine
 from appliance.errors import ApplianceError
 from appliance.logs import setup_logging
+from appliance.records.lock import hold_records
 from appliance.settings import Settings, load_settings
 
 log = logging.getLogger("appliance")
@@ -38,6 +39,11 @@ class _Server(uvicorn.Server):
 async def serve(settings: Settings) -> None:
     """Run until interrupted; raise ``ApplianceError`` if anything cannot start."""
     preflight(settings)  # ports free, data and records folders writable: key, path and fix
+    with hold_records(settings.resolve(settings.records.path)):  # `restore` checks it
+        await _serve(settings)
+
+
+async def _serve(settings: Settings) -> None:
     tls = server_tls(settings)
     s = settings.server
     async with Engine(settings) as engine:

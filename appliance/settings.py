@@ -37,6 +37,12 @@ class ServerSection(_Section):
     # Plain HTTP on 127.0.0.1 only; 0 turns it off.
     local_port: int = Field(default=8080, ge=0, le=65535)
     max_sessions: int = Field(default=2, ge=1, le=64)
+    # A created session whose device has not connected (offer, ICE, DTLS) by then ends, freeing
+    # its slot.
+    connect_timeout_s: float = Field(default=60.0, ge=1.0, le=3600.0)
+    # A connected device that has sent no audio for this long is gone (it sends 20 ms frames,
+    # silence included); its session ends instead of waiting for ICE's 30 s consent expiry.
+    inbound_timeout_s: float = Field(default=5.0, ge=1.0, le=60.0)
 
 
 class TurnSection(_Section):
@@ -90,7 +96,11 @@ class LLMSection(_Section):
     request_timeout_s: float = Field(default=30.0, gt=0)
     # auto: started when the persona's voice is "llm"; always: started anyway (tests, doctor).
     start: Literal["auto", "always"] = "auto"
+    # A crashed server is restarted after restart_backoff_s (doubling per recent restart); more
+    # than max_restarts within restart_window_s mark the stage failed until the window frees up.
     max_restarts: int = Field(default=3, ge=0)
+    restart_window_s: float = Field(default=600.0, gt=0)
+    restart_backoff_s: float = Field(default=1.0, ge=0)
     extra_args: tuple[str, ...] = ()
 
     @model_validator(mode="after")

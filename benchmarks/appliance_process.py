@@ -104,6 +104,12 @@ class ApplianceProcess:
     ) -> None:
         await self._stop()
 
+    async def kill(self) -> int:
+        """SIGKILL the serve process, as a crash or power cut would (fault tests); its status."""
+        assert self._proc is not None
+        self._proc.kill()
+        return await self._proc.wait()
+
     async def _stop(self) -> None:
         proc = self._proc
         if proc is None or proc.returncode is not None:

@@ -17,6 +17,7 @@ import httpx
 from appliance import __version__
 from appliance.checks.rows import Row, fail, ok, skip, warn
 from appliance.inference.llm_server import port_is_free
+from appliance.records.disk import LOW_FREE_BYTES, MIN_FREE_BYTES, existing_ancestor
 from appliance.settings import Settings
 
 BASE_PACKAGES = (
@@ -31,9 +32,8 @@ BASE_PACKAGES = (
     "cryptography",
     "argon2-cffi",
 )
-MIN_FREE_BYTES = 256 * 2**20  # below this, records writes may fail
-LOW_FREE_BYTES = 2 * 2**30
 _WILDCARDS = {"", "0.0.0.0", "::"}
+PROBE_BYTES = 64 * 1024
 
 
 def python_row() -> Row:
@@ -173,21 +173,16 @@ def port_rows(settings: Settings, running: bool) -> list[Row]:
     return rows
 
 
-def existing_ancestor(path: Path) -> Path:
-    """``path`` or its nearest ancestor that exists."""
-    while not path.exists() and path != path.parent:
-        path = path.parent
-    return path
-
-
 def unwritable(folder: Path) -> str | None:
     """Why files cannot be created in ``folder`` (or the folder cannot be created), else None."""
     base = existing_ancestor(folder)
     if not base.is_dir():
         return f"{base} is not a folder"
     try:
-        with tempfile.NamedTemporaryFile(dir=base, prefix=".codeblu-probe-"):
-            pass
+        with tempfile.NamedTemporaryFile(dir=base, prefix=".codeblu-probe-") as probe:
+            probe.write(b"\0" * PROBE_BYTES)  # an empty file can be made on a full disk
+            probe.flush()
+            os.fsync(probe.fileno())
     except OSError as exc:
         return f"{base} is not writable ({exc.strerror})"
     return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 from appliance.checks.rows import Row, fail, ok, skip, warn
@@ -68,3 +69,22 @@ def backup_row(settings: Settings) -> Row:
     if age_days > STALE_BACKUP_DAYS:
         return warn("last backup", detail, "back up the records now; check the backup timer")
     return ok("last backup", detail)
+
+
+def running_storage_row(running: Mapping[str, object] | None) -> Row:
+    """The storage state a running appliance reports (a failed write, e.g. a full disk)."""
+    if running is None:
+        return skip("storage", "the appliance is not running (free space: the disk row)")
+    info = running.get("storage")
+    if not isinstance(info, dict):
+        return skip("storage", "the running appliance does not report its storage state")
+    state, detail = str(info.get("state")), str(info.get("detail") or "")
+    if state == "ok":
+        return ok("storage", f"running appliance: {detail}")
+    fix = (
+        "free space on that disk (old backups, stored audio); sessions a full disk held in"
+        " memory are saved by themselves once there is room"
+    )
+    if state == "low":
+        return warn("storage", f"running appliance: {detail}", fix)
+    return fail("storage", f"running appliance: {detail}", fix)

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import ctypes
 import logging
+import os
 import signal
 import socket
 import sys
@@ -22,6 +23,7 @@ from appliance.settings import LLMSection
 log = logging.getLogger(__name__)
 _PR_SET_PDEATHSIG = 1
 State = Literal["stopped", "starting", "ready", "restarting", "failed"]
+MAX_BACKOFF_S = 60.0
 
 
 def _die_with_parent() -> None:
@@ -49,6 +51,22 @@ def _prompt_cache_args(cfg: LLMSection) -> list[str]:
     return ["--cache", "true", "--cache_type", "ram", "--cache_size", cache_bytes]
 
 
+# Nothing leaves the LAN: weights come from local folders only, no usage statistics are sent.
+OFFLINE_ENV = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_DATASETS_OFFLINE": "1",
+    "VLLM_NO_USAGE_STATS": "1",
+    "VLLM_DO_NOT_TRACK": "1",
+    "DO_NOT_TRACK": "1",
+}
+
+
+def server_env() -> dict[str, str]:
+    """The child's environment: the appliance's, offline."""
+    return {**os.environ, **OFFLINE_ENV}
+
+
 def server_command(cfg: LLMSection, model: Path | None) -> list[str]:
     """The command line that serves ``model`` under ``cfg``."""
     if cfg.mode == "llama_cpp":
@@ -57,7 +75,7 @@ def server_command(cfg: LLMSection, model: Path | None) -> list[str]:
         return [
             sys.executable,
             "-m",
-            "llama_cpp.server",
+            "appliance.inference.llama_child",  # llama_cpp.server with a bounded prompt cache
             "--model",
             str(model),
             "--model_alias",
@@ -72,12 +90,17 @@ def server_command(cfg: LLMSection, model: Path | None) -> list[str]:
             str(cfg.threads),
             "--n_threads_batch",
             str(cfg.threads),
+            # Logits of the last token only: the server's default (all) computes and keeps a
+            # vocabulary-wide row per prompt token, in every saved state; only logprobs need it.
+            "--logits_all",
+            "false",
             *_prompt_cache_args(cfg),
             *cfg.extra_args,
         ]
     if cfg.mode == "vllm":
         return [
-            "vllm",
+            # This environment's own vllm: a systemd unit's PATH does not hold the venv's bin/.
+            str(Path(sys.executable).parent / "vllm"),
             "serve",
             cfg.model,
             "--served-model-name",
@@ -104,6 +127,7 @@ class LLMServer:
         self._monitor: asyncio.Task[None] | None = None
         self._closing = False
         self.restarts = 0
+        self._recent: list[float] = []  # monotonic times of restarts within the window
         self.state: State = "stopped"
         self.detail = ""
         if cfg.mode == "external":
@@ -157,10 +181,14 @@ class LLMServer:
                 stderr=asyncio.subprocess.STDOUT,
                 start_new_session=True,
                 preexec_fn=_die_with_parent,
+                env=server_env(),
             )
         except FileNotFoundError:
             self.state = "failed"
-            raise LLMError(f"cannot start the LLM server: {cmd[0]!r} not found") from None
+            raise LLMError(
+                f"cannot start the LLM server: {Path(cmd[0]).name!r} not found ({cmd[0]});"
+                ' install this profile\'s extra (README, "Install on an appliance")'
+            ) from None
         finally:
             if self._log_path and not isinstance(out, int):
                 out.close()
@@ -189,23 +217,47 @@ class LLMServer:
         )
 
     async def _watch(self) -> None:
-        """Restart the child when it dies, up to ``max_restarts`` times."""
+        """Restart the child whenever it dies, with back-off and a limit per time window."""
         while not self._closing:
             assert self._proc is not None
             code = await self._proc.wait()
             if self._closing:
                 return
             log.warning("LLM server exited", extra={"status": code})
-            if self.restarts >= self._cfg.max_restarts:
-                self.state, self.detail = "failed", f"exited with {code}; restart limit reached"
-                return
+            await self._relaunch(code)
+
+    async def _relaunch(self, code: int) -> None:
+        """Launch again after ``restart_backoff_s`` (doubling per recent restart).
+
+        More than ``max_restarts`` restarts within ``restart_window_s`` mark the stage ``failed``
+        until the oldest leaves the window; then it is tried again.
+        """
+        cfg = self._cfg
+        while not self._closing:
+            now = time.monotonic()
+            self._recent = [t for t in self._recent if now - t < cfg.restart_window_s]
+            if len(self._recent) >= cfg.max_restarts:
+                if cfg.max_restarts == 0:
+                    self.state, self.detail = "failed", f"exited with {code}; restarts are off"
+                    return
+                wait = cfg.restart_window_s - (now - self._recent[0])
+                self.state = "failed"
+                self.detail = (
+                    f"exited with {code}; {len(self._recent)} restarts in the last"
+                    f" {cfg.restart_window_s:.0f} s (llm.max_restarts); next try in {wait:.0f} s"
+                )
+                await asyncio.sleep(wait)
+                continue
+            delay = min(cfg.restart_backoff_s * 2 ** len(self._recent), MAX_BACKOFF_S)
+            self.state, self.detail = "restarting", f"exited with {code}; restart in {delay:.1f} s"
+            await asyncio.sleep(delay)
+            self._recent.append(time.monotonic())
             self.restarts += 1
-            self.state = "restarting"
             try:
                 await self._launch()
+                return
             except LLMError as exc:
                 self.state, self.detail = "failed", exc.message
-                return
 
     async def _kill(self) -> None:
         proc = self._proc

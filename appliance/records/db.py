@@ -12,12 +12,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import Concatenate, ParamSpec, Self, TypeVar
 
-from appliance.errors import RecordsError
+from appliance.errors import RecordsError, StorageFull
 from appliance.records.migrate import migrate
 
 P = ParamSpec("P")
 T = TypeVar("T")
 BUSY_TIMEOUT_MS = 10_000
+_SQLITE_IOERR, _SQLITE_FULL = 10, 13  # primary result codes (the low byte of extended ones)
 
 
 def connect(path: Path, *, migrate_schema: bool = True) -> sqlite3.Connection:
@@ -77,6 +78,15 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     conn.execute("COMMIT")
 
 
+def records_error(exc: sqlite3.Error, path: Path) -> RecordsError:
+    """A sqlite error as a ``RecordsError``; a full or failing disk as ``StorageFull``."""
+    if getattr(exc, "sqlite_errorcode", 0) & 0xFF in (_SQLITE_FULL, _SQLITE_IOERR):
+        return StorageFull(
+            f"{path}: the records database cannot be written ({exc}); free space on its disk"
+        )
+    return RecordsError(f"records database error: {exc}")
+
+
 class Database:
     """The API's records connection, owned by one thread; ``run`` calls a query function there."""
 
@@ -127,6 +137,6 @@ class Database:
             try:
                 return fn(conn, *args, **kwargs)
             except sqlite3.Error as exc:
-                raise RecordsError(f"records database error: {exc}") from exc
+                raise records_error(exc, self.path) from exc
 
         return await self._submit(call)

@@ -10,14 +10,29 @@ from pathlib import Path
 from appliance.errors import ApplianceError, RecordsError
 from appliance.records.backup import copy_database, integrity_problem, records_path
 from appliance.records.db import connect
+from appliance.records.lock import hold_records, running_holder
 from appliance.settings import load_settings
 
 
 def restore(backup: Path, target: Path) -> Path | None:
-    """Replace ``target`` with ``backup`` if it passes integrity_check; where the old copy went."""
+    """Replace ``target`` with ``backup`` if it passes integrity_check; where the old copy went.
+
+    Refuses while an appliance serves ``target`` (it would go on writing to the replaced file).
+    """
     problem = integrity_problem(backup)
     if problem is not None:
         raise RecordsError(f"refusing to restore: {problem}")
+    holder = running_holder(target)
+    if holder is not None:
+        raise RecordsError(
+            f"refusing to restore: the appliance is running on {target} ({holder});"
+            " stop it first (systemctl stop codeblu), then restore"
+        )
+    with hold_records(target):  # keeps an appliance from starting mid-restore
+        return _replace(backup, target)
+
+
+def _replace(backup: Path, target: Path) -> Path | None:
     saved = None
     if target.exists():
         saved = target.with_name(f"{target.name}.before-restore-{time.strftime('%Y%m%d-%H%M%S')}")

@@ -15,8 +15,9 @@ from appliance.records.officers import ensure_officer
 from appliance.records.reviews import store_review
 
 # Outcomes of sessions cut short: they neither complete an assignment nor count as completed.
-NOT_COMPLETED = frozenset({"shutdown", "error", "failed_to_start"})
-_EVENT_KINDS = (("state_timeline", "state"), ("events", "event"), ("timings", "timing"))
+# "interrupted": the appliance died during it; "not_connected": the device never connected.
+NOT_COMPLETED = frozenset({"shutdown", "error", "failed_to_start", "interrupted", "not_connected"})
+EVENT_KINDS = (("state_timeline", "state"), ("events", "event"), ("timings", "timing"))
 
 
 def _need(transcript: dict[str, Any], key: str, kind: type) -> Any:
@@ -57,7 +58,8 @@ def begin_session(conn: sqlite3.Connection, transcript: dict[str, Any]) -> None:
             raise RecordConflict(f"session {session_id!r} was already started") from None
 
 
-def _turn_row(session_id: str, seq: int, turn: Any) -> tuple[Any, ...]:
+def turn_row(session_id: str, seq: int, turn: Any) -> tuple[Any, ...]:
+    """A transcript turn as a row of the ``turns`` table."""
     try:
         speaker, text = turn["speaker"], turn["text"]
         start, end = float(turn["start"]), float(turn["end"])
@@ -100,7 +102,7 @@ def store_session(
     turns = transcript.get("turns", [])
     if not isinstance(turns, list):
         raise RecordInvalid("transcript.turns: expected a list")
-    rows = [_turn_row(session_id, i, t) for i, t in enumerate(turns)]
+    rows = [turn_row(session_id, i, t) for i, t in enumerate(turns)]
     active = _active_seconds(transcript)
     ended = iso((parse_iso(started) + timedelta(seconds=active)).timestamp())
     outcome = str(transcript.get("outcome") or "ended")
@@ -132,20 +134,24 @@ def store_session(
         conn.execute("DELETE FROM turns WHERE session_id = ?", (session_id,))
         conn.executemany("INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
         conn.execute("DELETE FROM session_events WHERE session_id = ?", (session_id,))
-        for key, kind in _EVENT_KINDS:
+        for key, kind in EVENT_KINDS:
             items = transcript.get(key) or []
             if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
                 raise RecordInvalid(f"transcript.{key}: expected a list of objects")
             conn.executemany(
                 "INSERT INTO session_events (session_id, kind, seq, t, body)"
                 " VALUES (?, ?, ?, ?, ?)",
-                [(session_id, kind, i, _t(item), json.dumps(item)) for i, item in enumerate(items)],
+                [
+                    (session_id, kind, i, event_t(item), json.dumps(item))
+                    for i, item in enumerate(items)
+                ],
             )
         if review is not None:
             store_review(conn, session_id, review)
 
 
-def _t(item: dict[str, Any]) -> float | None:
+def event_t(item: dict[str, Any]) -> float | None:
+    """An event's session time, if it has one."""
     t = item.get("t")
     return float(t) if isinstance(t, int | float) else None
 
@@ -226,7 +232,7 @@ def transcript_of(conn: sqlite3.Connection, session_id: str) -> dict[str, Any]:
         "started_at": s["started_at"],
         "turns": turns,
     }
-    for key, kind in _EVENT_KINDS:
+    for key, kind in EVENT_KINDS:
         rows = conn.execute(
             "SELECT body FROM session_events WHERE session_id = ? AND kind = ? ORDER BY seq",
             (session_id, kind),

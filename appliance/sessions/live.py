@@ -109,6 +109,9 @@ class LiveSession:
         self._feed = feed
         self._pending: list[str] = []
         self._offered = False
+        self._inbound_timeout_s = engine.settings.server.inbound_timeout_s
+        self._connected_at: float | None = None
+        self._last_audio = 0.0
         self._ended = asyncio.Event()
         self.pc.on("datachannel", self._on_datachannel)
         self.pc.on("track", self._on_track)
@@ -128,10 +131,11 @@ class LiveSession:
         if self._feed is not None:
             self._feed.publish(self.id, event)
         payload = event.dumps()
-        if self.channel is not None and self.channel.readyState == "open":
-            self.channel.send(payload)
-        else:
+        if self.channel is None or self.channel.readyState != "open":
             self._pending.append(payload)
+        elif self.pc.connectionState == "connected":
+            # Not once the transport is gone: aiortc's flush task would fail unobserved.
+            self.channel.send(payload)
 
     def _outcome(self, outcome: str) -> None:
         self.call.spawn(self.end(outcome), "end")
@@ -171,12 +175,16 @@ class LiveSession:
         self.call.spawn(self._consume(track), f"inbound-{track.kind}")
 
     async def _on_connection_state(self) -> None:
+        if self.pc.connectionState == "connected" and self._connected_at is None:
+            self._connected_at = time.monotonic()
         if self.pc.connectionState in ("failed", "closed"):
             self.call.spawn(self.end("disconnected"), "end")
 
     async def _consume(self, track: MediaStreamTrack) -> None:
         """Read every frame of an inbound track; audio goes to the call."""
         converter = InboundConverter() if track.kind == "audio" else None
+        if converter is not None:
+            self.call.spawn(self._watch_inbound(), "inbound-watch")
         while True:
             try:
                 frame = await track.recv()
@@ -184,7 +192,33 @@ class LiveSession:
                 return
             if converter is not None:  # video or other kinds: read and dropped
                 self.audio.officer(frame)  # type: ignore[arg-type]
+                self._last_audio = time.monotonic()
                 await self.call.feed(converter.convert(frame))  # type: ignore[arg-type]
+
+    async def _watch_inbound(self) -> None:
+        """End the session once a connected device has sent no audio for a while.
+
+        A connected device sends audio every 20 ms (silence included), so none for
+        ``server.inbound_timeout_s`` means it is gone: the session ends then, not after ICE's
+        30 s consent expiry. Silence is counted in ticks that came on time: while the event loop
+        itself stalls, audio may be waiting unread, so that time does not count.
+        """
+        step = min(0.5, self._inbound_timeout_s / 4)
+        silent, seen = 0.0, self._last_audio
+        while True:
+            before = time.monotonic()
+            await asyncio.sleep(step)
+            late = time.monotonic() - before - step
+            if self._connected_at is None or self._last_audio != seen:
+                silent, seen = 0.0, self._last_audio
+                continue
+            if late > step:
+                continue
+            silent += step
+            if silent >= self._inbound_timeout_s:
+                log.info("no audio from the device: it is gone", extra={"session": self.id})
+                self.call.spawn(self.end("disconnected"), "end")
+                return
 
     # ---- instructor controls and the end ----------------------------------------------------
 
@@ -201,6 +235,23 @@ class LiveSession:
         if self.ended:
             raise SessionConflict(f"session {self.id} has ended: listen-in is for live sessions")
         return await self.audio.listen(sdp)
+
+    def expire_unless_connected(self, timeout_s: float) -> None:
+        """End the session (``not_connected``) if its device is not connected in ``timeout_s``."""
+        self.call.spawn(self._connect_deadline(timeout_s), "connect-deadline")
+
+    async def _connect_deadline(self, timeout_s: float) -> None:
+        await asyncio.sleep(timeout_s)
+        if self.pc.connectionState != "connected":
+            log.info("no device connected in time", extra={"session": self.id})
+            await self.end("not_connected")
+
+    async def discard(self) -> None:
+        """Release a session that never started (its creation failed): nothing is reported."""
+        self._ended.set()
+        await self.call.close()
+        self.out.stop()
+        await self.pc.close()
 
     @property
     def ended(self) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -44,6 +44,8 @@ class Conversation:
     turns: list[Turn] = field(default_factory=list)
     timings: list[dict[str, Any]] = field(default_factory=list)
     topic_threshold: float = 0.5  # [persona] topic_threshold
+    # Called after each turn is added (a live session writes it to the records then).
+    on_turn: Callable[[], None] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.persona = PersonaEngine(self.scenario)
@@ -134,6 +136,8 @@ class Conversation:
                 analysis,
             )
         )
+        if self.on_turn is not None:
+            self.on_turn()
 
     def transcript(self) -> dict[str, Any]:
         """The transcript JSON of the session so far."""

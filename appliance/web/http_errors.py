@@ -25,6 +25,8 @@ from appliance.errors import (
     SessionNotFound,
     SessionsFull,
     SignallingError,
+    StageUnavailable,
+    StorageFull,
 )
 from appliance.records.pairing import PairingCodeExpired, PairingCodeUsed, PairingRefused
 from appliance.web.routes.methodology import DocumentMissing
@@ -115,6 +117,7 @@ STATUS: dict[type[ApplianceError], int] = {
     RecordInvalid: 400,
     RecordNotFound: 404,
     RecordConflict: 409,
+    StorageFull: 507,
     PairingRefused: 401,
     PairingCodeUsed: 409,
     PairingCodeExpired: 410,
@@ -122,6 +125,7 @@ STATUS: dict[type[ApplianceError], int] = {
     SessionError: 400,
     SessionNotFound: 404,
     SessionsFull: 503,
+    StageUnavailable: 503,
     SessionConflict: 409,
     SignallingError: 400,
     # scenario cards, injects and nudges
@@ -191,7 +195,7 @@ def request_invalid(errors: Sequence[Any]) -> RequestInvalid:
 async def _answer(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApplianceError)
     response = error_response(exc)
-    if response.status_code == 500:  # a failure of the appliance (503 is just a full house)
+    if response.status_code in (500, 507):  # the appliance failed (503 is a full house)
         log.error("%s on %s %s: %s", exc.code, request.method, request.url.path, exc.message)
     return response
 

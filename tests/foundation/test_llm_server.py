@@ -111,3 +111,14 @@ def test_prompt_cache_is_sized_from_the_settings(settings: Settings) -> None:
     assert on[on.index("--cache") + 1] == "true" and on[at + 1] == str(256 * 1024 * 1024)
     off = server_command(section(settings, prompt_cache_mib=0), bundled_llm())
     assert "--cache" not in off and "--cache_size" not in off
+
+
+def child_environ(pid: int) -> list[bytes]:
+    return Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+
+
+async def test_the_child_runs_offline(server: LLMServer) -> None:
+    assert server.pid is not None
+    environ = child_environ(server.pid)
+    for var in (b"HF_HUB_OFFLINE=1", b"TRANSFORMERS_OFFLINE=1", b"VLLM_NO_USAGE_STATS=1"):
+        assert var in environ

@@ -59,10 +59,10 @@ def _sessions(request: Request) -> SessionManager:
     return manager
 
 
-def _own(request: Request, who: Principal, session_id: str) -> None:
+async def _own(request: Request, who: Principal, session_id: str) -> None:
     """A paired device reaches only its own officer's sessions; staff reach all."""
     if who.role == OFFICER:
-        officer = _sessions(request).transcript(session_id)["officer"]
+        officer = (await _sessions(request).stored_transcript(session_id))["officer"]
         if not who.may_see_officer(str(officer.get("id", ""))):
             raise Forbidden("a paired device reaches only its own officer's sessions")
 
@@ -97,7 +97,7 @@ async def create_session(body: NewSession, who: Anyone, request: Request) -> dic
 async def offer(session_id: str, body: Offer, who: Anyone, request: Request) -> dict[str, str]:
     """Non-trickle SDP exchange: the answer is sent after ICE gathering."""
     session = _sessions(request).get(session_id)
-    _own(request, who, session_id)
+    await _own(request, who, session_id)
     answer = await session.accept_offer(body.sdp, body.type)
     return {"sdp": answer.sdp, "type": answer.type}
 
@@ -115,7 +115,7 @@ async def list_sessions(who: Anyone, request: Request) -> dict[str, Any]:
 async def end_session(session_id: str, who: Anyone, request: Request) -> dict[str, Any]:
     """End a live session (its own officer's device, an instructor or an admin)."""
     _sessions(request).get(session_id)  # 404 for an unknown session before the access checks
-    _own(request, who, session_id)
+    await _own(request, who, session_id)
     if who.role not in (OFFICER, INSTRUCTOR, ADMIN):
         raise Forbidden("ending a session needs an instructor, an admin or the officer's device")
     outcome = await _sessions(request).end(session_id, "ended")
@@ -125,17 +125,17 @@ async def end_session(session_id: str, who: Anyone, request: Request) -> dict[st
 @router.get("/sessions/{session_id}/transcript")
 async def transcript(session_id: str, who: Anyone, request: Request) -> dict[str, Any]:
     """The transcript JSON of a live or finished session."""
-    _own(request, who, session_id)
-    return _sessions(request).transcript(session_id)
+    await _own(request, who, session_id)
+    return await _sessions(request).stored_transcript(session_id)
 
 
 @router.get("/sessions/{session_id}/review")
 async def review(session_id: str, who: Anyone, request: Request, format: str = "json") -> Any:
     """The after-action review of a finished session (``?format=html`` for the page)."""
-    _own(request, who, session_id)
+    await _own(request, who, session_id)
     if format == "html":
         return HTMLResponse(await _sessions(request).review_html(session_id))
-    return _sessions(request).review(session_id)
+    return await _sessions(request).stored_review(session_id)
 
 
 @router.post("/sessions/{session_id}/inject")
