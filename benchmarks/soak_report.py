@@ -108,13 +108,13 @@ def draw(path: Path, samples: list[Sample], turns: list[Turn], title: str) -> No
     fig, ((mem, thr), (fds, lat)) = plt.subplots(2, 2, figsize=(12, 8), sharex=True)
     t = [s.t_s / 60 for s in samples]
     mem.plot(t, [s.rss_mib for s in samples], label="appliance")
+    thr.plot(t, [s.threads for s in samples], label="appliance")
+    fds.plot(t, [s.fds for s in samples], label="appliance")
     llm = [(s.t_s / 60, s) for s in samples if s.llm_rss_mib is not None]
     if llm:
         mem.plot([x for x, _ in llm], [s.llm_rss_mib for _, s in llm], label="LLM child")
         thr.plot([x for x, _ in llm], [s.llm_threads for _, s in llm], label="LLM child")
         fds.plot([x for x, _ in llm], [s.llm_fds for _, s in llm], label="LLM child")
-    thr.plot(t, [s.threads for s in samples], label="appliance")
-    fds.plot(t, [s.fds for s in samples], label="appliance")
     for session in sorted({x.session for x in turns}):
         mine = [x for x in turns if x.session == session and x.latency_ms is not None]
         lat.plot(
