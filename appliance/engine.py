@@ -19,6 +19,7 @@ from appliance.inference.llm_server import LLMServer
 from appliance.inference.models import ModelPaths, resolve_models
 from appliance.inference.speech_cache import SpeechCache
 from appliance.inference.tts import PiperTTS
+from appliance.persona.lines import prepare as prepare_lines
 from appliance.persona.lines import speakable
 from appliance.persona.scenario import list_scenarios
 from appliance.settings import Settings
@@ -124,7 +125,10 @@ class Engine:
             raise
 
     async def _load_analyzer(self) -> None:
-        self.analyzer = await self.analysis_thread.call(UtteranceAnalyzer.load)
+        self.analyzer = analyzer = await self.analysis_thread.call(UtteranceAnalyzer.load)
+        folder = self.settings.resolve(self.settings.models.cache_dir) / "cues"
+        for scenario in list_scenarios():  # every card's cues embedded (or read back) once
+            await self.analysis_thread.call(prepare_lines, scenario, analyzer.encoder, folder)
 
     def health(self) -> dict[str, StageHealth]:
         """Each stage's state."""

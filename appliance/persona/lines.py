@@ -8,12 +8,14 @@ revealed is remembered for the rest of the session.
 
 from __future__ import annotations
 
+import hashlib
 import random
 import re
 import string
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -74,13 +76,30 @@ class Choice:
 
 
 class CueIndex:
-    """The embeddings of one character's cues, with the topic each belongs to."""
+    """The embeddings of one character's cues, with the topic each belongs to.
 
-    def __init__(self, bank: CharacterBank, encoder: Encoder) -> None:
+    With a ``folder`` the embeddings are kept on disk, keyed by the cues' text, so a restart
+    (or the next session of the card) does not embed them again.
+    """
+
+    def __init__(self, bank: CharacterBank, encoder: Encoder, folder: Path | None = None) -> None:
         pairs = [(i, cue) for i, t in enumerate(bank.topics) for cue in t.cues]
         self.topics = len(bank.topics)
         self.topic_of = np.array([i for i, _ in pairs], dtype=np.int64)
-        self.matrix = encoder.encode_many([cue for _, cue in pairs])
+        cues = [cue for _, cue in pairs]
+        digest = hashlib.sha256("\n".join(cues).encode("utf-8")).hexdigest()[:24]
+        path = folder / f"{digest}.npy" if folder is not None else None
+        if path is not None and path.is_file():
+            self.matrix = np.load(path, allow_pickle=False)
+            return
+        self.matrix = encoder.encode_many(cues)
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                np.save(path.with_name(path.stem + ".tmp.npy"), self.matrix, allow_pickle=False)
+                path.with_name(path.stem + ".tmp.npy").replace(path)
+            except OSError:  # a full disk costs a re-embedding later, nothing else
+                pass
 
     def scores(self, rows: FloatArray) -> FloatArray:
         """Per topic, the best cosine between any query row and any of its cues."""
@@ -97,21 +116,24 @@ class CueIndex:
 _INDEXES: dict[tuple[int, int], tuple[CharacterBank, Encoder, CueIndex]] = {}
 
 
-def cue_index(scenario: Scenario, speaker: str, encoder: Encoder) -> CueIndex | None:
+def cue_index(
+    scenario: Scenario, speaker: str, encoder: Encoder, folder: Path | None = None
+) -> CueIndex | None:
     """The (cached) cue index of a character's bank; None when the card has no bank for it."""
     bank = scenario.dialogue.characters.get(speaker) if scenario.dialogue else None
     if bank is None:
         return None
     key = (id(bank), id(encoder))
     if key not in _INDEXES:
-        _INDEXES[key] = (bank, encoder, CueIndex(bank, encoder))
+        _INDEXES[key] = (bank, encoder, CueIndex(bank, encoder, folder))
     return _INDEXES[key][2]
 
 
-def prepare(scenario: Scenario, encoder: Encoder) -> None:
-    """Embed the card's cues now (blocking: run it in the analysis thread, not the event loop)."""
+def prepare(scenario: Scenario, encoder: Encoder, folder: Path | None = None) -> None:
+    """Embed the card's cues now (blocking: run it in the analysis thread, not the event loop);
+    with ``folder``, from (or into) the embeddings kept on disk."""
     for speaker in scenario.speakers:
-        cue_index(scenario, speaker, encoder)
+        cue_index(scenario, speaker, encoder, folder)
 
 
 def officer_name(text: str) -> str | None:
