@@ -84,6 +84,7 @@ class Running:
 @contextlib.asynccontextmanager
 async def running(folder: Path, tokens: list[str] | None = None) -> AsyncIterator[Running]:
     env = isolated_env(folder, profile="cpu-embedded", max_sessions=2)
+    env["CODEBLU_LLM__START"] = '"always"'  # an LLM child too, to see it die with the appliance
     db = folder / "records.sqlite3"
     tokens = tokens or await asyncio.to_thread(pair_devices, db, 2)
     log = folder / "appliance.log"
