@@ -109,6 +109,7 @@ class LiveSession:
         self._feed = feed
         self._pending: list[str] = []
         self._offered = False
+        self._tap_failed = False  # the recording/listen-in tap broke: the call goes on without
         self._inbound_timeout_s = engine.settings.server.inbound_timeout_s
         self._connected_at: float | None = None
         self._last_audio = 0.0
@@ -191,9 +192,20 @@ class LiveSession:
             except MediaStreamError:
                 return
             if converter is not None:  # video or other kinds: read and dropped
-                self.audio.officer(frame)  # type: ignore[arg-type]
                 self._last_audio = time.monotonic()
-                await self.call.feed(converter.convert(frame))  # type: ignore[arg-type]
+                pcm = converter.convert(frame)  # type: ignore[arg-type]
+                self._tap(frame)
+                await self.call.feed(pcm)
+
+    def _tap(self, frame: Any) -> None:
+        """Hand a frame to the recording and listen-in; their failure never stops the call."""
+        if self._tap_failed:
+            return
+        try:
+            self.audio.officer(frame)
+        except Exception:
+            self._tap_failed = True
+            log.exception("officer audio tap failed", extra={"session": self.id})
 
     async def _watch_inbound(self) -> None:
         """End the session once a connected device has sent no audio for a while.
