@@ -119,4 +119,6 @@ def officer_items(dialogues: list[Dialogue]) -> Iterator[ContextItem]:
                 heard.append(turn.text)
                 continue
             k += 1
-            yield ContextItem(f"{d.id}.{k}", turn.text, turn.acts, tuple(heard), d.subject_name, d.meta)
+            yield ContextItem(
+                f"{d.id}.{k}", turn.text, turn.acts, tuple(heard), d.subject_name, d.meta
+            )
