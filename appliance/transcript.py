@@ -112,6 +112,8 @@ class Transcript:
     turns: tuple[Turn, ...]
     state_timeline: tuple[StatePoint, ...]
     events: tuple[SessionEvent, ...]
+    outcome: str | None = None  # how the session ended: resolved, disengaged, failed, time_limit …
+    ended_at_s: float | None = None
 
     @property
     def officer_turns(self) -> tuple[Turn, ...]:
@@ -302,6 +304,24 @@ def _events(raw: Any) -> tuple[SessionEvent, ...]:
     return tuple(sorted(out, key=lambda e: e.t))
 
 
+def _outcome(data: Mapping[str, Any]) -> tuple[str | None, float | None]:
+    """The session's outcome and end time: the stored fields, else the persona's outcome event."""
+    outcome = data.get("outcome")
+    ended = data.get("ended_at_s")
+    end = _number(ended, "ended_at_s") if ended is not None else None
+    if isinstance(outcome, str) and outcome.strip():
+        return outcome.strip(), end
+    events = data.get("events")
+    for e in events if isinstance(events, list) else []:
+        if (
+            isinstance(e, Mapping)
+            and e.get("type") == "outcome"
+            and isinstance(e.get("outcome"), str)
+        ):
+            return str(e["outcome"]), end
+    return None, end
+
+
 def parse_transcript(data: Any) -> Transcript:
     """Validate a decoded transcript object."""
     if not isinstance(data, Mapping):
@@ -331,6 +351,7 @@ def parse_transcript(data: Any) -> Transcript:
     subject_name = subject.get("name") if isinstance(subject, Mapping) else None
     if isinstance(subject_name, str):
         _text(subject_name, "subject.name")
+    outcome, ended_at_s = _outcome(data)
     return Transcript(
         session_id=_text(data.get("session_id"), "session_id", required=False),
         scenario_id=_text(data["scenario_id"], "scenario_id").strip(),
@@ -341,4 +362,6 @@ def parse_transcript(data: Any) -> Transcript:
         turns=tuple(turns),
         state_timeline=_state_timeline(data.get("state_timeline")),
         events=_events(data.get("events")),
+        outcome=outcome,
+        ended_at_s=ended_at_s,
     )

@@ -1,20 +1,29 @@
-"""Dialogue acts of one officer utterance: word rules plus a classifier over MiniLM embeddings.
+"""Dialogue acts of one officer turn: word rules plus a classifier over MiniLM embeddings.
 
 Shared by the persona engine (every live officer turn) and the review engine (whole transcripts).
+A turn is read sentence by sentence, with what the other person said before it (``heard``), so
+"You want this baby." after "I kind of want it" reads as a reflection.
 """
 
 from __future__ import annotations
 
 import functools
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 
 from appliance.dialogue.acts import ACT_DEFINITIONS, ACTS
-from appliance.dialogue.classifier import ActClassifier, decide_acts, segment_features
+from appliance.dialogue.classifier import ActClassifier, decide_acts
+from appliance.dialogue.coercion import CoercionJudge
 from appliance.dialogue.embedding import FloatArray, SentenceEncoder
+from appliance.dialogue.features import RECENT_TURNS, turn_rows
 from appliance.dialogue.rules import apply_rules, count_words
+
+_CACHE_SIZE = 64
 
 __all__ = ["ACTS", "ACT_DEFINITIONS", "UtteranceAnalysis", "UtteranceAnalyzer", "default_analyzer"]
 
@@ -43,6 +52,9 @@ class UtteranceAnalyzer:
     def __init__(self, encoder: SentenceEncoder, classifier: ActClassifier) -> None:
         self._encoder = encoder
         self._classifier = classifier
+        self._coercion = CoercionJudge(encoder)
+        self._heard: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()
+        self._lock = threading.Lock()
 
     @property
     def encoder(self) -> SentenceEncoder:
@@ -54,13 +66,35 @@ class UtteranceAnalyzer:
         """Load the bundled MiniLM model and the committed classifier weights."""
         return cls(SentenceEncoder.load(), ActClassifier.load())
 
-    def analyze(self, text: str, *, subject_name: str | None = None) -> UtteranceAnalysis:
-        """The dialogue acts of one officer utterance (empty text gives no acts)."""
+    def _heard_vector(self, text: str) -> npt.NDArray[np.float32]:
+        """The embedding of something the other person said (the last few are kept)."""
+        with self._lock:
+            vec = self._heard.get(text)
+            if vec is not None:
+                self._heard.move_to_end(text)
+                return vec
+        vec = self._encoder.encode(text)
+        with self._lock:
+            self._heard[text] = vec
+            while len(self._heard) > _CACHE_SIZE:
+                self._heard.popitem(last=False)
+        return vec
+
+    def analyze(
+        self, text: str, *, subject_name: str | None = None, heard: Sequence[str] = ()
+    ) -> UtteranceAnalysis:
+        """The dialogue acts of one officer turn (empty text gives no acts).
+
+        ``heard``: what the other person said before this turn, oldest first (the last few count).
+        """
         words = count_words(text)
         if words == 0:
             return UtteranceAnalysis(text=text, acts=frozenset(), words=0)
-        hits = apply_rules(text, subject_name)
-        rows = segment_features(self._encoder, text)
+        hits = apply_rules(text, subject_name, coercive=self._coercion)
+        recent = [h for h in heard if h.strip()][-RECENT_TURNS:]
+        rows = turn_rows(
+            self._encoder.encode, text, recent, [self._heard_vector(h) for h in recent]
+        )
         probs = self._classifier.probabilities(rows)
         acts = decide_acts(hits.acts, hits.vetoed, probs, self._classifier.thresholds)
         scores = tuple(
@@ -68,13 +102,13 @@ class UtteranceAnalyzer:
             for a, p in zip(ACTS, probs, strict=True)
             if p >= 0.2 or a in acts
         )
-        embeddings = rows[:, : self._encoder.dim].astype(np.float32)
+        embeddings = rows.rows[:, : self._encoder.dim].astype(np.float32)
         return UtteranceAnalysis(text, acts, words, hits.cues, scores, embeddings)
 
     def analyze_many(
         self, texts: Sequence[str], *, subject_name: str | None = None
     ) -> list[UtteranceAnalysis]:
-        """``analyze`` for each text, in order."""
+        """``analyze`` for each text, in order, each read on its own (no conversation)."""
         return [self.analyze(t, subject_name=subject_name) for t in texts]
 
 

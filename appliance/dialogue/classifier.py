@@ -1,7 +1,10 @@
-"""One-vs-rest logistic regression over [sentence embedding ⊕ rule features], in plain numpy.
+"""One-vs-rest logistic regression over a turn's rows (``features.py``), in plain numpy.
 
-The weights are small (23 × ~410 floats), committed as ``data/act_classifier.json``; they are
-recomputed, bit for bit, by ``python -m appliance.dialogue.training.train`` from the labeled set.
+Each row (the whole turn, then each sentence) gets per-act probabilities; a sentence's form rules
+some out (a question is no reflection, a plain statement no question); the turn's probability of
+an act is the highest over its rows. The weights are small (23 × ~430 floats), committed as
+``data/act_classifier.json``; they are recomputed, bit for bit, by
+``python -m appliance.dialogue.training.train`` from the labeled sets.
 """
 
 from __future__ import annotations
@@ -14,8 +17,8 @@ import numpy as np
 import numpy.typing as npt
 
 from appliance.dialogue.acts import ACTS
-from appliance.dialogue.embedding import SentenceEncoder
-from appliance.dialogue.rules import lexical_features, segments
+from appliance.dialogue.features import FEATURE_DIM, QUESTION, STATEMENT, TurnRows
+from appliance.dialogue.rules import QUESTION_ACTS, REFLECTIVE_ACTS
 from appliance.errors import ModelError
 
 FloatArray = npt.NDArray[np.float64]
@@ -24,12 +27,20 @@ DATA_DIR = Path(__file__).parent / "data"
 WEIGHTS_PATH = DATA_DIR / "act_classifier.json"
 
 
-def segment_features(encoder: SentenceEncoder, text: str) -> FloatArray:
-    """Feature rows for the whole utterance and each of its sentences (row 0 = whole utterance)."""
-    parts = list(segments(text))
-    emb = encoder.encode_many(parts).astype(np.float64)
-    lex = np.stack([lexical_features(p) for p in parts]).astype(np.float64)
-    return np.hstack([emb, lex])
+FORM_MASKS: dict[str, frozenset[str]] = {
+    QUESTION: REFLECTIVE_ACTS,
+    STATEMENT: QUESTION_ACTS,
+}
+
+
+def row_mask(forms: tuple[str, ...]) -> FloatArray:
+    """1 where a row may carry an act, 0 where its form rules the act out (rows × acts)."""
+    mask = np.ones((len(forms), len(ACTS)))
+    for r, form in enumerate(forms):
+        for i, act in enumerate(ACTS):
+            if act in FORM_MASKS.get(form, frozenset()):
+                mask[r, i] = 0.0
+    return mask
 
 
 def sigmoid(z: FloatArray) -> FloatArray:
@@ -47,10 +58,15 @@ class ActClassifier:
     scale: FloatArray  # (features,)
     thresholds: FloatArray  # (acts,)
 
-    def probabilities(self, rows: FloatArray) -> FloatArray:
-        """Per-act probability for an utterance: the max over its segment rows."""
+    def row_probabilities(self, turn: TurnRows) -> FloatArray:
+        """Per-row, per-act probabilities, zero where the row's form rules the act out."""
+        rows = np.where(np.isnan(turn.rows), self.mean, turn.rows)  # missing context: the mean
         z = ((rows - self.mean) / self.scale) @ self.weights.T + self.bias
-        return np.asarray(sigmoid(z).max(axis=0), dtype=np.float64)
+        return np.asarray(sigmoid(z) * row_mask(turn.forms), dtype=np.float64)
+
+    def probabilities(self, turn: TurnRows) -> FloatArray:
+        """Per-act probability for a turn: the highest over its rows."""
+        return np.asarray(self.row_probabilities(turn).max(axis=0), dtype=np.float64)
 
     @classmethod
     def load(cls, path: Path = WEIGHTS_PATH) -> ActClassifier:
@@ -68,6 +84,8 @@ class ActClassifier:
             ) from exc
         if tuple(data.get("acts", ())) != ACTS:
             raise ModelError(f"{path} was trained for another act vocabulary; retrain it")
+        if arrays[0].shape != (len(ACTS), FEATURE_DIM):
+            raise ModelError(f"{path} was trained on other features; retrain it")
         return cls(*arrays)
 
 

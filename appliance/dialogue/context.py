@@ -1,35 +1,87 @@
-"""Acts that need the conversation: a statement echoing the subject is a reflection."""
+"""Acts that need the conversation: each officer turn read with what the other person said.
+
+The classifier sees the other person's last turns (``UtteranceAnalyzer.analyze(heard=...)``); on
+top, a statement that repeats half or more of their last turn's content words is a (simple)
+reflection even when it is too short or plain for the classifier ("Twelve years.").
+"""
 
 from __future__ import annotations
 
 import dataclasses
-import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
-from appliance.dialogue.analysis import UtteranceAnalysis
-from appliance.dialogue.rules import is_question, normalize, split_sentences
+from appliance.dialogue.analysis import UtteranceAnalysis, UtteranceAnalyzer
+from appliance.dialogue.features import RECENT_TURNS, content_words
+from appliance.dialogue.rules import is_question, turn_sentences
 from appliance.transcript import OFFICER, Transcript
 
-_STOP = frozenset(
-    "a an the and or but so to of in on at for with is are was were be been am i you your you're "
-    "me my we it it's that this there they them he she his her just not no do did don't okay "
-    "ok yeah yes oh well like really all up out about what".split()
-)
-_WORD = re.compile(r"[a-z']+")
 ECHO_SHARE = 0.5
-
-
-def _content(text: str) -> set[str]:
-    return {w for w in _WORD.findall(normalize(text)) if w not in _STOP and len(w) > 2}
+_REFLECTIVE = frozenset({"reflection_simple", "reflection_complex", "summary"})
+# An order or a put-down that repeats the person's words ("Drop the knife.") says nothing back.
+_NOT_LISTENING = frozenset({"command", "threat", "countdown", "minimizing", "disrespect"})
 
 
 def echoes(statement: str, heard: str) -> bool:
     """Whether a non-question statement says back half or more of its content words."""
-    sentences = split_sentences(normalize(statement))
-    if any(is_question(s) for s in sentences):
+    if any(is_question(s) for s in turn_sentences(statement)):
         return False
-    said = _content(statement)
-    return len(said) >= 2 and len(said & _content(heard)) / len(said) >= ECHO_SHARE
+    said = content_words(statement)
+    return len(said) >= 2 and len(said & content_words(heard)) / len(said) >= ECHO_SHARE
+
+
+def with_echo(analysis: UtteranceAnalysis, heard: str) -> UtteranceAnalysis:
+    """The analysis, marked as a simple reflection if it echoes what was just heard."""
+    if (
+        heard
+        and not analysis.acts & (_REFLECTIVE | _NOT_LISTENING)
+        and echoes(analysis.text, heard)
+    ):
+        return dataclasses.replace(
+            analysis,
+            acts=analysis.acts | {"reflection_simple"},
+            cues=analysis.cues | {"echo"},
+        )
+    return analysis
+
+
+def conversation_acts(
+    analyzer: UtteranceAnalyzer,
+    turns: Iterable[tuple[bool, str]],
+    *,
+    subject_name: str | None = None,
+) -> list[UtteranceAnalysis]:
+    """The acts of each officer turn of ``(is_officer, text)`` turns, in order, in context."""
+    heard: list[str] = []
+    out = []
+    for officer, text in turns:
+        if not officer:
+            if text.strip():
+                heard.append(text)
+            continue
+        recent = tuple(heard[-RECENT_TURNS:])
+        found = analyzer.analyze(text, subject_name=subject_name, heard=recent)
+        out.append(with_echo(found, heard[-1] if heard else ""))
+    return out
+
+
+def heard_before(transcript: Transcript, index: int) -> tuple[str, ...]:
+    """What others said before turn ``index`` (the last few turns with words, oldest first)."""
+    said = [t.text for t in transcript.turns[:index] if t.speaker != OFFICER and t.text.strip()]
+    return tuple(said[-RECENT_TURNS:])
+
+
+def analyze_turns(
+    analyzer: UtteranceAnalyzer, transcript: Transcript, indices: Sequence[int]
+) -> dict[int, UtteranceAnalysis]:
+    """The analysis of the given officer turns of a transcript, each read in its context."""
+    return {
+        i: analyzer.analyze(
+            transcript.turns[i].text,
+            subject_name=transcript.subject_name,
+            heard=heard_before(transcript, i),
+        )
+        for i in indices
+    }
 
 
 def add_context_acts(
@@ -37,16 +89,8 @@ def add_context_acts(
 ) -> dict[int, UtteranceAnalysis]:
     """Mark officer statements that echo the subject's last turn as simple reflections."""
     out = dict(analyses)
-    last_heard = ""
     for turn in transcript.turns:
-        if turn.speaker != OFFICER:
-            if turn.text.strip():
-                last_heard = turn.text
-            continue
-        a = out[turn.index]
-        reflective = a.acts & {"reflection_simple", "reflection_complex", "summary"}
-        if last_heard and not reflective and echoes(turn.text, last_heard):
-            out[turn.index] = dataclasses.replace(
-                a, acts=a.acts | {"reflection_simple"}, cues=a.cues | {"echo"}
-            )
+        if turn.speaker == OFFICER and turn.index in out:
+            heard = heard_before(transcript, turn.index)
+            out[turn.index] = with_echo(out[turn.index], heard[-1] if heard else "")
     return out

@@ -19,6 +19,7 @@ class Factor:
     points: int
     reason: str
     turns: tuple[int, ...] = ()
+    measure: str | None = None  # the MITI session measure behind it (``miti.py``), if any
 
 
 @dataclass(frozen=True)
@@ -76,10 +77,17 @@ class Draft:
     caps: list[Cap] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
 
-    def add(self, points: int, reason: str, turns: list[int] | tuple[int, ...] = ()) -> None:
-        """Record a factor (zero-point factors are dropped)."""
-        if points:
-            self.factors.append(Factor(points, reason, tuple(turns)))
+    def add(
+        self,
+        points: int,
+        reason: str,
+        turns: list[int] | tuple[int, ...] = (),
+        *,
+        measure: str | None = None,
+    ) -> None:
+        """Record a factor (zero-point factors are dropped unless a MITI measure explains it)."""
+        if points or measure:
+            self.factors.append(Factor(points, reason, tuple(turns), measure))
 
     def cite(
         self,

@@ -143,18 +143,31 @@ def _echo(text: str, words: int = 8) -> str:
 
 
 _ORDER = re.compile(
-    r"^(?:(?:hey|sir|ma'am|okay|ok|listen|now)[,!.]?\s+)*(?P<cmd>(?:get|step|put|drop|come|back|"
-    r"move|sit|stand|turn|show|hand|stay|walk|go|keep|lower|open|roll|take)\b[^.!?]*)",
+    r"^(?:(?:hey|sir|ma'am|okay|ok|listen|now|please|so)[,!.]?\s+)*"
+    r"(?:(?:i need you to|i'm going to need you to|i'm gonna need you to|you need to|i want you to"
+    r"|i'm asking you to|i'm going to ask you to)\s+)?"
+    r"(?P<cmd>(?:get|step|put|drop|come|back|move|sit|stand|turn|show|hand|stay|walk|go|keep|"
+    r"lower|open|roll|take|let|leave|pack|calm|answer|unlock)\b[^.!?]*)",
     re.IGNORECASE,
+)
+# What a conditional threat or ultimatum asks for: "if you don't come down from there, ...".
+_DEMAND = re.compile(
+    r"\b(?:if you don't|if you do not|if you won't|unless you)\s+(?P<cmd>[^,.!?]+?)"
+    r"(?=\s*(?:,|\.|!|\?|$|\bi'll\b|\bi will\b|\bwe'll\b|\bwe will\b|\byou'll\b|\bi'm\b))",
+    re.IGNORECASE,
+)
+_CUT = re.compile(
+    r"\s*(?:,|\bbecause\b|\bor\b|\band if\b|\bso\b|\bbefore\b|\botherwise\b).*$", re.IGNORECASE
 )
 
 
 def _as_request(text: str) -> str | None:
     """The officer's first order rephrased as the body of a request (None if there is none)."""
     for sentence in re.split(r"(?<=[.!?])\s+", text.strip()):
-        m = _ORDER.match(sentence.strip())
+        m = _ORDER.match(sentence.strip()) or _DEMAND.search(sentence)
         if m:
-            cmd = re.sub(r"\b(right now|now|immediately)\b", "", m.group("cmd"))
+            cmd = _CUT.sub("", m.group("cmd"))
+            cmd = re.sub(r"\b(right now|now|immediately|for me)\b", "", cmd)
             cmd = " ".join(cmd.split()).rstrip(" ,")
             return cmd[:1].lower() + cmd[1:] if cmd else None
     return None
@@ -182,12 +195,19 @@ def suggest(kind: str, transcript: Transcript, turn_index: int) -> str:
     """A better phrasing for a slipped turn, using the subject's own words where they help."""
     before = last_subject_words(transcript, turn_index)
     said = before.text if before else ""
-    if kind == "command":
+    if kind in ("command", "threat", "countdown"):
         request = _as_request(transcript.turns[turn_index].text)
-        if request:
+        if request and kind == "command":
             return (
                 f'Make it one request with a reason and a choice: "Could you {request} for '
                 'me? I want us both safe while we talk, and you can take your time."'
+            )
+        if request:
+            how = "threat" if kind == "threat" else "clock"
+            return (
+                f"Ask for the same thing without the {how}, with a reason, and give them time: "
+                f'"Could you {request} for me? I want you safe, nobody is going to rush you, '
+                'and we can take this one step at a time."'
             )
     if kind == "minimizing":
         return (

@@ -13,9 +13,12 @@ from html import escape
 
 from appliance.review.charts import agitation_svg, rate_svg
 from appliance.review.evidence import Evidence, clock
+from appliance.review.guidance import MET, NOT_MET, NextStep, ObjectiveResult
 from appliance.review.metrics import Metrics
+from appliance.review.miti import Measure
 from appliance.review.report import Finding, Review
 from appliance.review.scoring import CompetencyResult
+from appliance.review.story import Outcome
 
 CSS = """
 :root{--ink:#1d2330;--muted:#5b6475;--line:#d9dee7;--bg:#f6f7f9;--card:#fff;--good:#1f7a4d;
@@ -63,6 +66,14 @@ text-align:left;vertical-align:top}th{font-weight:600;color:var(--muted);font-si
 padding:0 5px;margin:1px 2px 1px 0;color:#34405a}
 .acts span.neg{background:#fbe3e1;color:var(--bad)}
 .worked li,.slipped li{margin:6px 0}.next{border-left:4px solid var(--accent)}
+.story{border-left:4px solid var(--mid)}.story.resolved{border-color:var(--good)}
+.story.failed,.story.disengaged{border-color:var(--bad)}
+.obj li{margin:8px 0;list-style:none}.obj .st{display:inline-block;min-width:74px;font-size:12px;
+font-weight:700;border-radius:3px;padding:0 6px;margin-right:6px;text-align:center}
+.st.met{background:#e3f3ea;color:var(--good)}.st.partly{background:#fbf0dc;color:var(--mid)}
+.st.not{background:#fbe3e1;color:var(--bad)}
+.miti td.v{font-weight:700;text-align:right}.judged-good{color:var(--good)}
+.judged-fair{color:var(--mid)}.judged-below{color:var(--bad)}
 .record td:first-child{color:var(--muted);width:40%}
 footer{margin-top:28px;padding-top:10px;border-top:1px solid var(--line);font-size:13px}
 .disclaimer{font-weight:700}
@@ -113,7 +124,12 @@ def _evidence(items: tuple[Evidence, ...]) -> str:
 
 
 def _competency(c: CompetencyResult) -> str:
-    factors = "".join(f"<tr><td>{f.points:+d}</td><td>{_e(f.reason)}</td></tr>" for f in c.factors)
+    factors = "".join(
+        f"<tr><td>{f.points:+d}</td><td>{_e(f.reason)}"
+        + (f' <span class="muted small">(MITI: {_e(f.measure)})</span>' if f.measure else "")
+        + "</td></tr>"
+        for f in c.factors
+    )
     caps = "".join(f"<li>capped at level {cap.max_level}: {_e(cap.reason)}</li>" for cap in c.caps)
     caps_html = f'<ul class="small">{caps}</ul>' if caps else ""
     weight = f" · weight {c.weight:g}" if c.weight != 1 else ""
@@ -172,6 +188,70 @@ def _metrics(m: Metrics) -> str:
         else ""
     )
     return f'<table class="metrics">{body}</table>{opening}'
+
+
+def _outcome(o: Outcome, starts: dict[int, float]) -> str:
+    tp = o.turning_point
+    turned = ""
+    if tp is not None:
+        link = _ts(tp.turn, tp.time, starts.get(tp.turn)) if tp.turn is not None else ""
+        line = f", after <q>{_e(tp.quote)}</q>" if tp.quote else ""
+        stop = "" if tp.quote and tp.quote.endswith((".", "!", "?", "…")) else "."
+        turned = (
+            f"<p>{link}The call {_e(tp.direction)}: agitation {tp.agitation_from:g} → "
+            f"{tp.agitation_to:g} by the end{line}{stop}</p>"
+        )
+    ended = f' <span class="muted small">· ended at {_e(o.ended_at)}</span>' if o.ended_at else ""
+    return (
+        f'<section class="card story {_e(o.outcome or "")}"><h2>How it ended: {_e(o.label)}</h2>'
+        f"<p>{_e(o.description) or _e(o.summary)}{ended}</p>{turned}</section>"
+    )
+
+
+def _objective(o: ObjectiveResult, starts: dict[int, float]) -> str:
+    cls = "met" if o.status == MET else "not" if o.status == NOT_MET else "partly"
+    quotes = "".join(
+        f" {_ts(e.turn, e.time, starts.get(e.turn))}<q>{_e(e.quote)}</q>"
+        for e in o.evidence
+    )
+    return (
+        f'<li><span class="st {cls}">{_e(o.status)}</span><b>{_e(o.text)}</b>'
+        f'<div class="muted small">{_e(o.reason)}</div>{quotes}</li>'
+    )
+
+
+def _miti(measures: tuple[Measure, ...]) -> str:
+    rows = []
+    for m in measures:
+        pct = m.id.startswith("percent")
+        value = "n/a" if m.value is None else f"{m.value:.0f}%" if pct else f"{m.value:.1f}"
+        bands = f"fair ≥ {m.fair:g}{'%' if pct else ''}, good ≥ {m.good:g}{'%' if pct else ''}"
+        judged = m.judged.split()[0]
+        rows.append(
+            f"<tr><td>{_e(m.title)}</td><td class='muted small'>{m.numerator} / "
+            f"{m.denominator} · {_e(bands)} ({_e(m.source)})</td>"
+            f"<td class='v judged-{_e(judged)}'>{_e(value)} · {_e(m.judged)}</td></tr>"
+        )
+    return f'<table class="miti">{"".join(rows)}</table>'
+
+
+def _next_step(s: NextStep, starts: dict[int, float]) -> str:
+    if s.turn is None:
+        return f"<p>{_e(s.text)} <span class='muted small'>· {_e(s.framework)}</span></p>"
+    heard = (
+        f"<p class='small muted'>They had just said: <q>{_e(s.heard)}</q></p>" if s.heard else ""
+    )
+    rise = (
+        f" <span class='muted small'>(agitation {s.agitation_change:+g})</span>"
+        if s.agitation_change
+        else ""
+    )
+    return (
+        f"<p><b>The moment:</b> {_ts(s.turn, s.time or '', starts.get(s.turn))}"
+        f"<q>{_e(s.quote)}</q>{rise}</p>{heard}"
+        f'<span class="sugg"><b>Try:</b> {_e(s.suggestion)}</span>'
+        f"<p class='muted small'>{_e(s.framework)}</p>"
+    )
 
 
 def _finding(f: Finding, starts: dict[int, float]) -> str:
@@ -239,6 +319,7 @@ def render_html(review: Review) -> str:
  <div class="num {_level_cls(r.overall_level)}">{r.overall_score}</div>
  <div class="muted small">out of 100 · level {r.overall_level}</div></div>
 </header>
+{_outcome(r.outcome, starts)}
 <div class="scores">{scores}</div>
 <div class="grid2">
  <section class="card worked"><h2>What worked</h2><ul>{
@@ -250,17 +331,26 @@ def render_html(review: Review) -> str:
         or "<li class='muted'>No competency fell below level 4.</li>"
     }</ul></section>
 </div>
-<section class="card next"><h2>Next step</h2><p>{_e(r.next_step.text)}
- <span class="muted small">· {_e(r.next_step.framework)}</span></p>
+<section class="card next"><h2>Next step</h2>{_next_step(r.next_step, starts)}
  <p><b>Next scenario:</b> {_e(r.next_scenario.title)}
  <span class="muted small">({_e(r.next_scenario.id)}; {_e(r.next_scenario_reason)})</span>
  </p></section>
+<h2>Learning objectives</h2>
+<section class="card"><ul class="obj">{
+        "".join(_objective(o, starts) for o in r.objectives)
+        or "<li class='muted'>This scenario card lists no learning objectives.</li>"
+    }</ul></section>
 <h2>Subject's agitation</h2>
 <section class="card">{agitation_svg(r.agitation, t_max)}
  <ul class="small">{turning}</ul></section>
 <h2>Officer's speaking rate</h2>
 <section class="card">{rate_svg(r.metrics.rate, t_max)}
  <p class="muted small">Words per minute per officer turn; the green band is a calm 140–160 wpm.
+ </p></section>
+<h2>Session measures (MITI)</h2>
+<section class="card">{_miti(r.miti)}
+ <p class="muted small">Reflections to questions moves the active-listening score most;
+ percent complex reflections adds to active listening and empathy (see each score's factors).
  </p></section>
 <h2>Metrics</h2>
 <section class="card">{_metrics(r.metrics)}</section>

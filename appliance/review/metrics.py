@@ -12,6 +12,8 @@ from appliance.dialogue.rules import count_words
 from appliance.transcript import OFFICER, Transcript, Turn
 
 OPENING_WORDS = 45
+REFLECTIONS = frozenset({"reflection_simple", "reflection_complex", "summary", "emotion_label"})
+COMPLEX_REFLECTIONS = frozenset({"reflection_complex", "summary", "emotion_label"})
 QUICK_REPLY_S = 0.5
 INTERRUPT_MARGIN_S = 0.2
 
@@ -161,9 +163,9 @@ def compute_metrics(transcript: Transcript, analyses: Mapping[int, UtteranceAnal
     acts = [analyses[t.index].acts for t in officer]
     opens = sum("open_question" in a for a in acts)
     closed = sum("closed_question" in a and "open_question" not in a for a in acts)
-    # MITI codes a summary as a (complex) reflection.
-    refl = sum(bool(a & {"reflection_simple", "reflection_complex", "summary"}) for a in acts)
-    complex_refl = sum(bool(a & {"reflection_complex", "summary"}) for a in acts)
+    # MITI codes a summary, and a feeling named as a statement, as (complex) reflections.
+    refl = sum(bool(a & REFLECTIONS) for a in acts)
+    complex_refl = sum(bool(a & COMPLEX_REFLECTIONS) for a in acts)
     questions = opens + closed
     rate: list[RatePoint] = []
     for t in officer:

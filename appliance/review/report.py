@@ -14,20 +14,29 @@ from typing import Any
 from appliance.competencies import COMPETENCY_IDS
 from appliance.dialogue.acts import ACTS
 from appliance.dialogue.analysis import UtteranceAnalysis, UtteranceAnalyzer, default_analyzer
-from appliance.dialogue.context import add_context_acts
+from appliance.dialogue.context import add_context_acts, analyze_turns
 from appliance.errors import TranscriptError
 from appliance.persona.review_facts import PRACTICE_FOR, SCENARIOS, ScenarioInfo, scenario_info
 from appliance.review.agitation_timeline import AgitationTimeline, agitation_timeline
+from appliance.review.guidance import (
+    NextStep,
+    ObjectiveResult,
+    card_facts,
+    next_step,
+    objectives_met,
+)
 from appliance.review.metrics import Metrics, compute_metrics
+from appliance.review.miti import Measure, miti_measures
 from appliance.review.rubric import (
     DISCLAIMER,
     FRAMEWORK_CREDIT,
     level_for,
 )
 from appliance.review.scoring import CompetencyResult, Context, score_competencies
+from appliance.review.story import Outcome, outcome_of
 from appliance.transcript import OFFICER, Transcript, parse_transcript
 
-SCHEMA = "codeblu.review/1"
+SCHEMA = "codeblu.review/2"
 
 NEXT_STEPS = {
     "opening_legitimacy": "Open every call with name, agency and reason before any request: "
@@ -100,13 +109,16 @@ class Review:
     started_at: str
     overall_score: int
     overall_level: int
+    outcome: Outcome
+    objectives: tuple[ObjectiveResult, ...]
     competencies: tuple[CompetencyResult, ...]
     metrics: Metrics
+    miti: tuple[Measure, ...]
     agitation: AgitationTimeline
     utterances: tuple[UtteranceActs, ...]
     what_worked: tuple[Finding, ...]
     where_it_slipped: tuple[Finding, ...]
-    next_step: Finding
+    next_step: NextStep
     next_scenario: ScenarioInfo
     next_scenario_reason: str
     training_record: TrainingRecord
@@ -118,7 +130,7 @@ class Review:
         return next(c for c in self.competencies if c.id == competency_id)
 
     def to_json(self) -> dict[str, Any]:
-        """The review as plain JSON data (schema ``codeblu.review/1``)."""
+        """The review as plain JSON data (schema ``codeblu.review/2``)."""
         data: dict[str, Any] = _plain(self)
         data["scenario_id"] = self.scenario.id
         data["next_scenario"] = {
@@ -198,15 +210,12 @@ def _findings(
     return tuple(worked[:3]), tuple(slipped[:3])
 
 
-def _next(
-    comps: tuple[CompetencyResult, ...], scenario: ScenarioInfo
-) -> tuple[Finding, ScenarioInfo, str]:
+def _next(comps: tuple[CompetencyResult, ...], scenario: ScenarioInfo) -> tuple[ScenarioInfo, str]:
     order = {cid: i for i, cid in enumerate(COMPETENCY_IDS)}
     weakest = min(comps, key=lambda c: (c.score, -c.weight, order[c.id]))
-    step = Finding(weakest.id, NEXT_STEPS[weakest.id], weakest.framework, None, None, None)
     options = [s for s in PRACTICE_FOR[weakest.id] if s != scenario.id]
     nxt = SCENARIOS[options[0]]
-    return step, nxt, f"practises {weakest.title.lower()}, your lowest score ({weakest.score})"
+    return nxt, f"practises {weakest.title.lower()}, your lowest score ({weakest.score})"
 
 
 def _officer_analyses(
@@ -224,10 +233,7 @@ def _officer_analyses(
         else:
             missing.append(turn)
     if missing:
-        found = (analyzer or default_analyzer()).analyze_many(
-            [o.text for o in missing], subject_name=t.subject_name
-        )
-        out.update(zip((o.index for o in missing), found, strict=True))
+        out.update(analyze_turns(analyzer or default_analyzer(), t, [o.index for o in missing]))
     return out
 
 
@@ -246,7 +252,10 @@ def review_transcript(
     comps = score_competencies(Context(t, analyses, metrics, scenario), w)
     overall = round(sum(c.score * c.weight for c in comps) / sum(c.weight for c in comps))
     worked, slipped = _findings(comps)
-    step, nxt, why = _next(comps, scenario)
+    nxt, why = _next(comps, scenario)
+    facts = card_facts(t.scenario_id)
+    acts = {i: a.acts for i, a in analyses.items()}
+    step = next_step(comps, t, acts, NEXT_STEPS)
     utterances = tuple(
         UtteranceActs(
             turn.index,
@@ -275,8 +284,11 @@ def review_transcript(
         t.started_at,
         overall,
         level_for(overall),
+        outcome_of(t, dict(facts.endings)),
+        objectives_met(facts, comps),
         comps,
         metrics,
+        miti_measures(metrics),
         agitation_timeline(t),
         utterances,
         worked,

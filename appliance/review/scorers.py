@@ -1,5 +1,7 @@
 """The eight competency scorers: each turns the context into a draft of points, caps and quotes.
 
+Active listening and empathy, scored on the MITI session measures, are in ``listening.py``.
+
 Each competency starts from a base score, adds or subtracts points for what the officer did
 (every factor names its reason and turns), and is then capped where a hard rule applies (a
 threat, slur or command in the first 45 words, a countdown, ...). Caps only fire on a *rule*
@@ -13,6 +15,7 @@ from collections.abc import Callable
 
 from appliance.review.draft import Cap, Context, Draft
 from appliance.review.evidence import suggest
+from appliance.review.listening import active_listening, empathy
 from appliance.transcript import Transcript
 
 
@@ -25,14 +28,22 @@ def _suggest_for(kind: str, transcript: Transcript, turn: int) -> str:
 
 
 def _penalize(
-    d: Draft, ctx: Context, act: str, each: int, most: int, label: str, *, probable: bool = True
+    d: Draft,
+    ctx: Context,
+    act: str,
+    each: int,
+    most: int,
+    label: str,
+    *,
+    probable: bool = True,
+    weight: int = 9,
 ) -> list[int]:
     """Full points for rule hits, half for classifier-only hits; returns the rule-hit turns."""
     sure = ctx.by_rule(act)
     maybe = [i for i in ctx.with_act(act) if i not in sure] if probable else []
     d.add(-_per(len(sure), each, most), f"{label} ({len(sure)}×)", sure)
     d.add(-_per(len(maybe), each // 2, most // 2), f"probable {label} ({len(maybe)}×)", maybe)
-    d.cite(sure, False, 9, label, (act,), lambda i: suggest(act, ctx.transcript, i))
+    d.cite(sure, False, weight, label, (act,), lambda i: suggest(act, ctx.transcript, i))
     d.cite(maybe, False, 6, f"probable {label}", (act,), lambda i: suggest(act, ctx.transcript, i))
     return sure
 
@@ -89,127 +100,6 @@ def _opening(ctx: Context) -> Draft:
     return d
 
 
-def _active_listening(ctx: Context) -> Draft:
-    d = Draft(45)
-    m = ctx.metrics
-    refl = [i for i, a in ctx.acts.items() if a.acts & {"reflection_simple", "reflection_complex"}]
-    rq = m.reflection_to_question
-    if rq is None:
-        d.add(12 if refl else 0, "reflected without needing questions", refl[:1])
-    elif rq >= 2:
-        d.add(20, f"reflection-to-question ratio {rq:.1f} (MITI good: ≥ 2)")
-    elif rq >= 1:
-        d.add(12, f"reflection-to-question ratio {rq:.1f} (MITI fair: ≥ 1)")
-    elif rq >= 0.5:
-        d.add(4, f"reflection-to-question ratio {rq:.1f} (below 1)")
-    elif m.questions >= 3:
-        d.add(-10, f"reflection-to-question ratio {rq:.1f}: mostly questions, few reflections")
-    pct = m.percent_open_questions
-    if pct is not None and m.questions >= 2:
-        if pct >= 50:
-            d.add(8, f"{pct:.0f}% of questions were open")
-        elif pct < 25:
-            d.add(-6, f"only {pct:.0f}% of questions were open")
-    summaries = ctx.with_act("summary")
-    d.add(_per(len(summaries), 6, 12), "summarised what you heard", summaries)
-    d.add(
-        4 if ctx.with_act("minimal_encourager") else 0,
-        "used minimal encouragers",
-        ctx.with_act("minimal_encourager")[:3],
-    )
-    d.add(
-        _per(m.complex_reflections, 3, 9), "complex reflections", ctx.with_act("reflection_complex")
-    )
-    d.add(
-        -_per(len(m.interruptions), 6, 24),
-        f"interrupted the person {len(m.interruptions)}×",
-        m.interruptions,
-    )
-    share = m.officer_talk_share
-    if share <= 0.6:
-        d.add(6, f"you spoke {share:.0%} of the time (≤ 60%)")
-    elif share > 0.7:
-        d.add(-8, f"you spoke {share:.0%} of the time (aim for ≤ 60%)")
-    d.cite(summaries, True, 9, "summary", ("summary",))
-    d.cite(
-        ctx.with_act("reflection_complex"), True, 8, "complex reflection", ("reflection_complex",)
-    )
-    d.cite(ctx.with_act("reflection_simple"), True, 6, "reflection", ("reflection_simple",))
-    d.cite(ctx.with_act("open_question"), True, 4, "open question", ("open_question",))
-    d.cite(
-        list(m.interruptions),
-        False,
-        9,
-        "talked over the person",
-        (),
-        lambda i: suggest("interruption", ctx.transcript, i),
-    )
-    # A direct safety question is meant to be closed: never cite it as a listening slip.
-    closed = [
-        i
-        for i in ctx.with_act("closed_question")
-        if not ctx.acts[i].acts & {"open_question", "safety_question"}
-    ]
-    if rq is not None and rq < 1:
-        d.cite(
-            closed,
-            False,
-            5,
-            "closed question where a reflection would do",
-            ("closed_question",),
-            lambda i: suggest("closed_question", ctx.transcript, i),
-        )
-    return d
-
-
-def _empathy(ctx: Context) -> Draft:
-    d = Draft(40)
-    labels = ctx.with_act("emotion_label")
-    valid = ctx.with_act("validation")
-    cx = ctx.with_act("reflection_complex")
-    d.add(_per(len(labels), 8, 24), "named the person's emotions", labels)
-    d.add(_per(len(valid), 6, 12), "validated feelings", valid)
-    d.add(_per(len(cx), 4, 12), "complex reflections of meaning or feeling", cx)
-    mini = _penalize(d, ctx, "minimizing", 12, 24, "minimised or dismissed feelings")
-    if mini:
-        d.caps.append(Cap(2 if len(mini) >= 2 else 3, 'minimising ("calm down", "not that bad")'))
-    rude = ctx.by_rule("disrespect")
-    if rude:
-        d.add(-10, "insult or mockery while the person was upset", rude)
-        d.caps.append(Cap(2, "insult or mockery"))
-    quick = [p for p in ctx.metrics.emotional_pauses if p.seconds < 0.3]
-    d.add(
-        -_per(len(quick), 4, 12),
-        "jumped in right after an emotional moment",
-        [p.officer_turn for p in quick],
-    )
-    if (
-        ctx.metrics.median_pause_after_emotion_s is not None
-        and ctx.metrics.median_pause_after_emotion_s >= 0.8
-    ):
-        d.add(4, "left space after emotional moments")
-    d.cite(labels, True, 9, "named an emotion", ("emotion_label",))
-    d.cite(valid, True, 8, "validation", ("validation",))
-    d.cite(cx, True, 6, "complex reflection", ("reflection_complex",))
-    d.cite(
-        rude,
-        False,
-        8,
-        "insult while the person was upset",
-        ("disrespect",),
-        lambda i: suggest("disrespect", ctx.transcript, i),
-    )
-    d.cite(
-        [p.officer_turn for p in quick],
-        False,
-        5,
-        "no pause after an emotional moment",
-        (),
-        lambda i: suggest("quick_reply", ctx.transcript, i),
-    )
-    return d
-
-
 def _respect(ctx: Context) -> Draft:
     d = Draft(55)
     names = ctx.with_act("name_use")
@@ -221,8 +111,16 @@ def _respect(ctx: Context) -> Draft:
     if ctx.with_act("safety_question"):
         d.add(5, "showed concern for the person's safety", ctx.with_act("safety_question")[:1])
     # Disrespect is judged on the word rules only: a classifier guess is too weak to blame someone.
+    # An insult is the clearest respect slip to quote, ahead of a threat (cited elsewhere too).
     rude = _penalize(
-        d, ctx, "disrespect", 20, 40, "insult, profanity or dismissive address", probable=False
+        d,
+        ctx,
+        "disrespect",
+        20,
+        40,
+        "insult, profanity or dismissive address",
+        probable=False,
+        weight=10,
     )
     threats = _penalize(d, ctx, "threat", 15, 30, "threat")
     early = set(ctx.metrics.opening.turns)
@@ -384,8 +282,8 @@ def _options(ctx: Context) -> Draft:
 
 SCORERS: dict[str, Callable[[Context], Draft]] = {
     "opening_legitimacy": _opening,
-    "active_listening": _active_listening,
-    "empathy": _empathy,
+    "active_listening": active_listening,
+    "empathy": empathy,
     "respect_dignity": _respect,
     "directive_clarity": _directive,
     "time_pacing": _pacing,

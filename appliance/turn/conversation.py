@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from appliance.dialogue.analysis import ACTS, UtteranceAnalysis, UtteranceAnalyzer
+from appliance.dialogue.features import RECENT_TURNS
 from appliance.inference.llm_client import Message
 from appliance.persona.lines import Choice, Heard, LineChooser
 from appliance.persona.reply_filter import ReplyFilter
@@ -67,7 +68,10 @@ class Conversation:
         interrupted: bool = False,
     ) -> tuple[UtteranceAnalysis, PersonaState]:
         """Record what the officer said and move the persona (blocking: runs the analyzer)."""
-        analysis = self.analyzer.analyze(text, subject_name=self.scenario.subject.name)
+        heard = [t.text for t in self.turns if t.speaker != OFFICER and t.text.strip()]
+        analysis = self.analyzer.analyze(
+            text, subject_name=self.scenario.subject.name, heard=heard[-RECENT_TURNS:]
+        )
         kept = TurnAnalysis(
             tuple(a for a in ACTS if a in analysis.acts),
             analysis.words,

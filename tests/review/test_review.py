@@ -14,6 +14,8 @@ from appliance.review.rubric import COMPETENCY_IDS, DISCLAIMER
 from .conftest import load_pair, minimal
 
 SAMPLE = Path(__file__).parents[2] / "docs" / "sample_transcript.json"
+# A hand-written 10-minute bridge call (the documentation's sample before it was generated).
+BRIDGE = Path(__file__).parent / "transcripts" / "handwritten_bridge.json"
 
 
 def test_json_has_the_documented_fields(analyzer: UtteranceAnalyzer) -> None:
@@ -109,7 +111,7 @@ def test_scenario_weights_change_only_the_overall(analyzer: UtteranceAnalyzer) -
 
 
 def test_agitation_turning_points_link_to_what_was_said(analyzer: UtteranceAnalyzer) -> None:
-    review = review_transcript(json.loads(SAMPLE.read_text(encoding="utf-8")), analyzer=analyzer)
+    review = review_transcript(json.loads(BRIDGE.read_text(encoding="utf-8")), analyzer=analyzer)
     kinds = [tp.kind for tp in review.agitation.turning_points]
     assert "peak" in kinds and "trough" in kinds
     siren_peak = max(review.agitation.turning_points, key=lambda tp: tp.agitation)

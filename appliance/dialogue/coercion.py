@@ -1,0 +1,90 @@
+"""Whether a consequence means force, arrest or custody, by its meaning (MiniLM), not its words.
+
+"...my colleagues will open it for you", "...you'll be leaving with an escort": the word list in
+``harsh.py`` does not know every way to say it. The judge compares the consequence clause with
+short descriptions of coercive and of benign consequences; it is coercive when it is close to a
+coercive one and clearly closer to it than to any benign one.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import numpy.typing as npt
+
+from appliance.dialogue.embedding import SentenceEncoder
+
+COERCIVE = (
+    "I will arrest you",
+    "you will be arrested and taken to jail",
+    "we will take you into custody",
+    "I will put handcuffs on you",
+    "we will use force on you",
+    "we will physically remove you",
+    "we will drag you out",
+    "we will break the door down and come in",
+    "I will tase you",
+    "I will shoot you",
+    "you will spend the night locked up",
+    "you will be charged with a crime",
+    "we will have you committed against your will",
+    "we will restrain you",
+    "I will take you to the ground",
+    "we will come in and get you",
+    "you will go to the station in the back of my car",
+    "I will write you a ticket and tow your car",
+)
+BENIGN = (
+    "that's okay",
+    "that's fine with me",
+    "I will wait here with you",
+    "we can talk about it later",
+    "I can call you a cab",
+    "we can look at other options together",
+    "I will sit down here",
+    "you can stay where you are",
+    "we will get you some help",
+    "I will just listen",
+    "just tell me your name",
+    "I will explain what happens next",
+    "we can call your family",
+    "I will step back and give you space",
+    "I will get you a blanket",
+    "we can stop and take a break",
+    "we will go at your pace",
+    "you can decide",
+)
+MIN_SIMILARITY = 0.5
+MIN_MARGIN = 0.1
+
+
+class CoercionJudge:
+    """Reads a consequence clause as coercive or not; thread-safe, prototypes embedded once."""
+
+    def __init__(self, encoder: SentenceEncoder) -> None:
+        self._encoder = encoder
+        self._lock = threading.Lock()
+        self._protos: tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]] | None = None
+
+    def _prototypes(self) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+        with self._lock:
+            if self._protos is None:
+                self._protos = (
+                    self._encoder.encode_many(list(COERCIVE)),
+                    self._encoder.encode_many(list(BENIGN)),
+                )
+            return self._protos
+
+    def similarity(self, clause: str) -> tuple[float, float]:
+        """The clause's best similarity to a coercive and to a benign consequence."""
+        coercive, benign = self._prototypes()
+        vec = self._encoder.encode(clause)
+        return float((coercive @ vec).max()), float((benign @ vec).max())
+
+    def __call__(self, clause: str) -> bool:
+        """Whether the clause describes a coercive consequence."""
+        if len(clause.split()) < 2:
+            return False
+        force, kind = self.similarity(clause)
+        return force >= MIN_SIMILARITY and force - kind >= MIN_MARGIN
