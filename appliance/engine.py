@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Literal
 
+from appliance.audio.turn_end import TurnEndModel
 from appliance.audio.vad import SileroVAD
 from appliance.dialogue.analysis import UtteranceAnalyzer
 from appliance.errors import ApplianceError
@@ -53,9 +55,11 @@ class Engine:
         self.llm: LLMClient | None = None
         self.analyzer: UtteranceAnalyzer | None = None
         self.speech: SpeechCache | None = None  # authored lines' audio, synthesized ahead
+        self.turn_end: TurnEndModel | None = None  # None: off, or not loaded yet
         self.voice = settings.persona.voice  # who speaks for the subject: "authored" or "llm"
         self.vad_thread = ModelThread("vad")
         self.analysis_thread = ModelThread("analysis")
+        self.turn_end_thread = ModelThread("turn-end")
         self._errors: dict[str, str] = {}
 
     async def __aenter__(self) -> Engine:
@@ -81,6 +85,8 @@ class Engine:
             self._load("tts", self.tts.start()),
             self._load("analysis", self._load_analyzer()),
         ]
+        if paths.turn_end_onnx is not None:
+            loads.append(self._load("turn_end", self._load_turn_end(paths.turn_end_onnx)))
         if self.voice == "llm" or s.llm.start == "always":
             self.llm_server = LLMServer(s.llm, paths.llm_gguf, log_dir / "llm-server.log")
             self.llm = LLMClient(
@@ -121,6 +127,10 @@ class Engine:
     async def _load_analyzer(self) -> None:
         self.analyzer = await self.analysis_thread.call(UtteranceAnalyzer.load)
 
+    async def _load_turn_end(self, path: Path) -> None:
+        threads = self.settings.models.turn_end_threads
+        self.turn_end = await self.turn_end_thread.call(TurnEndModel, path, threads=threads)
+
     def health(self) -> dict[str, StageHealth]:
         """Each stage's state."""
 
@@ -143,7 +153,21 @@ class Engine:
             "llm": llm_health,
             "tts": loaded("tts", self.tts is not None and self.tts.ready),
             "analysis": loaded("analysis", self.analyzer is not None),
+            "turn_end": self._turn_end_health(loaded),
         }
+
+    def _turn_end_health(self, loaded: Callable[[str, bool], StageHealth]) -> StageHealth:
+        if self.settings.models.turn_end == "off":
+            return StageHealth("off", "off: only the longest silence ends a turn")
+        state = loaded("turn_end", self.turn_end is not None)
+        if state.state == "ready" and self.turn_end is not None:
+            turn = self.settings.turn
+            return StageHealth(
+                "ready",
+                f"{self.turn_end.path.name}: ends a turn after {turn.turn_end_silence_ms} ms of"
+                f" silence when finished, else after {turn.min_silence_ms} ms",
+            )
+        return state
 
     @property
     def log_dir(self) -> Path:
@@ -156,6 +180,7 @@ class Engine:
             await self.llm.aclose()
         if self.llm_server is not None:
             await self.llm_server.stop()
-        for stage in (self.asr, self.tts, self.vad_thread, self.analysis_thread):
+        threads = (self.vad_thread, self.analysis_thread, self.turn_end_thread)
+        for stage in (self.asr, self.tts, *threads):
             if stage is not None:
                 await asyncio.to_thread(stage.close)
