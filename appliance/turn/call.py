@@ -24,6 +24,7 @@ from appliance.errors import ApplianceError
 from appliance.inference.asr import Transcription
 from appliance.persona.state import PersonaState
 from appliance.turn.conversation import Conversation
+from appliance.turn.endpoint import TurnEnd
 from appliance.turn.events import BargeIn, Emit, ErrorEvent, PersonaStateChanged, TranscriptPartial
 from appliance.turn.timeline import TurnTimeline
 from appliance.turn.turn import Output, TurnRunner, Utterance
@@ -55,6 +56,8 @@ class Call:
         emit: Emit,
         clock: Callable[[], float],
         on_outcome: Callable[[str], None],
+        *,
+        on_endpoint: Callable[[VADEvent], None] | None = None,
     ) -> None:
         assert engine.vad is not None
         self.engine = engine
@@ -65,8 +68,10 @@ class Call:
         self.errors: list[dict[str, str]] = []
         self.turns = TurnRunner(engine, conversation, emit, clock)
         self._on_outcome = on_outcome
+        self._on_endpoint = on_endpoint  # told of each turn's end (the cut-in benchmark)
         self._cfg = engine.settings.turn
         self._endpointer = Endpointer(engine.vad.stream(), self._cfg)
+        self._turn_end = TurnEnd(engine)
         self._audio = UtteranceBuffer(keep_samples=SAMPLE_RATE * 30)
         self._utt: _Speaking | None = None
         self._arrival = (0, 0.0)  # (stream position, monotonic time) of the latest inbound audio
@@ -126,6 +131,7 @@ class Call:
     async def close(self) -> None:
         """Stop every task of the call (the caller's own task excepted) and drop queued audio."""
         self.out.flush()
+        self._turn_end.drop()
         me = asyncio.current_task()
         others = [t for t in self._tasks if t is not me]
         for task in others:
@@ -161,6 +167,12 @@ class Call:
         self._arrival = (self._endpointer.position, time.monotonic())
         for event in events:
             self._on_vad(event)
+        pause = self._endpointer.pause_from
+        silence = None if pause is None else self._endpointer.position - pause
+        if self._utt is not None and self._turn_end.finished(silence):
+            end = self._endpointer.end_turn()  # the officer finished: no need to wait longer
+            if end is not None:
+                self._on_vad(end)
         self._check_barge_in()
         if self._utt is None:
             self._audio.trim(self._endpointer.position - SAMPLE_RATE)
@@ -173,6 +185,8 @@ class Call:
     def _on_vad(self, e: VADEvent) -> None:
         pad = self._cfg.speech_pad_ms * SAMPLE_RATE // 1000
         self._quiet_since = self.clock()
+        if e.kind != "silence_start":
+            self._turn_end.drop()  # a new utterance, the officer went on, or the turn is over
         if e.kind == "speech_start":
             self._utt = _Speaking(start=e.utterance_start, voiced=e.sample)
             self._utt.timeline.mark("speech_start", self._sample_monotonic(e.sample))
@@ -184,6 +198,7 @@ class Call:
             guess.add_done_callback(partial(self._partial, voiced=self._utt.voiced))
             self._utt.speculative, self._utt.speculative_end = guess, e.sample
             self._utt.timeline.mark("asr_start")
+            self._turn_end.ask(self._audio.slice(self._utt.start, self._audio.end), guess)
         elif e.kind == "speech_resume":
             # The officer went on: that guess is thrown away (dropped unstarted if still queued).
             if self._utt.speculative is not None:
@@ -193,6 +208,8 @@ class Call:
             utt, self._utt = self._utt, None
             utt.timeline.mark("speech_end", self._sample_monotonic(e.sample))
             utt.timeline.mark("endpoint")
+            if self._on_endpoint is not None:
+                self._on_endpoint(e)
             heard = Utterance(
                 self._audio.slice(utt.start, e.sample + pad),
                 self._sample_time(utt.voiced),
