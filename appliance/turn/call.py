@@ -26,6 +26,7 @@ from appliance.persona.state import PersonaState
 from appliance.turn.conversation import Conversation
 from appliance.turn.endpoint import TurnEnd
 from appliance.turn.events import BargeIn, Emit, ErrorEvent, PersonaStateChanged, TranscriptPartial
+from appliance.turn.listening import Listening
 from appliance.turn.timeline import TurnTimeline
 from appliance.turn.turn import Output, TurnRunner, Utterance
 
@@ -39,9 +40,9 @@ class _Speaking:
 
     start: int  # absolute 16 kHz sample index, padding included
     voiced: int  # first voiced sample
+    listening: Listening
     timeline: TurnTimeline = field(default_factory=TurnTimeline)
-    speculative: asyncio.Task[Transcription] | None = None
-    speculative_end: int = -1
+    asr_started: float | None = None  # when the latest speculative pass began
     interrupted: bool = False  # the officer barged in on the subject with this utterance
 
 
@@ -188,22 +189,20 @@ class Call:
         if e.kind != "silence_start":
             self._turn_end.drop()  # a new utterance, the officer went on, or the turn is over
         if e.kind == "speech_start":
-            self._utt = _Speaking(start=e.utterance_start, voiced=e.sample)
+            assert self.engine.asr is not None
+            listening = Listening(self.engine.asr, self.spawn, segments=self._cfg.asr_segments)
+            self._utt = _Speaking(start=e.utterance_start, voiced=e.sample, listening=listening)
             self._utt.timeline.mark("speech_start", self._sample_monotonic(e.sample))
         elif self._utt is None:
             return
         elif e.kind == "silence_start":
-            audio = self._audio.slice(self._utt.start, e.sample + pad)
-            guess = self.spawn(self._transcribe(audio), "asr-speculative", report=False)
-            guess.add_done_callback(partial(self._partial, voiced=self._utt.voiced))
-            self._utt.speculative, self._utt.speculative_end = guess, e.sample
-            self._utt.timeline.mark("asr_start")
-            self._turn_end.ask(self._audio.slice(self._utt.start, self._audio.end), guess)
+            utt = self._utt
+            guess = utt.listening.pause(self._audio.slice, utt.start, e.sample, pad)
+            guess.add_done_callback(partial(self._partial, voiced=utt.voiced))
+            utt.asr_started = time.monotonic()
+            self._turn_end.ask(self._audio.slice(utt.start, self._audio.end), guess)
         elif e.kind == "speech_resume":
-            # The officer went on: that guess is thrown away (dropped unstarted if still queued).
-            if self._utt.speculative is not None:
-                self._utt.speculative.cancel()
-            self._utt.speculative = None
+            self._utt.listening.resume()  # the officer went on: that pass holds the words so far
         elif e.kind == "speech_end":
             utt, self._utt = self._utt, None
             utt.timeline.mark("speech_end", self._sample_monotonic(e.sample))
@@ -216,7 +215,9 @@ class Call:
                 self._sample_time(e.sample),
                 utt.interrupted,
             )
-            keep = utt.speculative if utt.speculative_end == e.sample else None
+            keep = utt.listening.at(e.sample)
+            if keep is not None and utt.asr_started is not None:
+                utt.timeline.mark("asr_start", utt.asr_started)
             backchannel = self.subject_busy and not utt.interrupted
             self.spawn(self._officer_turn(heard, utt.timeline, keep, backchannel), "officer-turn")
 
@@ -240,10 +241,6 @@ class Call:
             if self._reply_task is not None:
                 self._reply_task.cancel()
             self.emit(BargeIn(round(self.clock(), 3), round(dropped, 3)))
-
-    async def _transcribe(self, audio: FloatPCM) -> Transcription:
-        assert self.engine.asr is not None
-        return await self.engine.asr.transcribe(audio)
 
     async def _officer_turn(
         self,
