@@ -10,6 +10,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Literal
 
+from appliance.audio.outbound_track import RATE as PLAYBACK_RATE
 from appliance.audio.turn_end import TurnEndModel
 from appliance.audio.vad import SileroVAD
 from appliance.dialogue.analysis import UtteranceAnalyzer
@@ -104,7 +105,8 @@ class Engine:
                 raise r
         folder = s.resolve(s.models.cache_dir) / "speech"
         model = paths.tts_onnx
-        self.speech = SpeechCache(self.tts, folder, f"{model.name}:{model.stat().st_size}")
+        model_id = f"{model.name}:{model.stat().st_size}"
+        self.speech = SpeechCache(self.tts, folder, model_id, rate=PLAYBACK_RATE)
 
     async def warm_speech(self) -> int:
         """Synthesize every card's authored lines not cached yet (background, at start-up)."""
