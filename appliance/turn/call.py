@@ -227,6 +227,10 @@ class Call:
             return  # the officer went on, or the failure is reported by the turn that awaits it
         if text := guess.result().text.strip():
             self.emit(TranscriptPartial("officer", text, round(self._sample_time(voiced), 3)))
+            if self._utt is not None and self._utt.listening.pending is guess:
+                # Still in the pause: analyze the words now, so the turn does not wait for it.
+                foresee = self.engine.analysis_thread.call(self.conversation.foresee, text)
+                self.spawn(foresee, "foresee", report=False)
 
     def _check_barge_in(self) -> None:
         utt = self._utt

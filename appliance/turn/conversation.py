@@ -54,6 +54,11 @@ class Conversation:
             threshold=self.topic_threshold,
         )
         self._heard: Heard | None = None
+        self._foreseen: UtteranceAnalysis | None = None  # words analyzed during a pause
+
+    def foresee(self, text: str) -> None:
+        """Analyze words that may become the officer's turn, ahead of it (blocking)."""
+        self._foreseen = self.analyzer.analyze(text, subject_name=self.scenario.subject.name)
 
     def officer_turn(
         self,
@@ -65,7 +70,12 @@ class Conversation:
         interrupted: bool = False,
     ) -> tuple[UtteranceAnalysis, PersonaState]:
         """Record what the officer said and move the persona (blocking: runs the analyzer)."""
-        analysis = self.analyzer.analyze(text, subject_name=self.scenario.subject.name)
+        foreseen, self._foreseen = self._foreseen, None
+        analysis = (
+            foreseen
+            if foreseen is not None and foreseen.text == text
+            else self.analyzer.analyze(text, subject_name=self.scenario.subject.name)
+        )
         kept = TurnAnalysis(
             tuple(a for a in ACTS if a in analysis.acts),
             analysis.words,

@@ -74,6 +74,11 @@ class Listening:
         else:
             latest.task.cancel()  # dropped unstarted if still queued
 
+    @property
+    def pending(self) -> asyncio.Task[Transcription] | None:
+        """The pass of the pause in progress, if any."""
+        return self._latest.task if self._latest is not None else None
+
     def at(self, voice_end: int) -> asyncio.Task[Transcription] | None:
         """The pass covering the utterance up to ``voice_end``, if one was started there."""
         latest = self._latest
