@@ -21,18 +21,16 @@ from appliance.inference.asr import Transcription
 
 log = logging.getLogger(__name__)
 
-# Words a finished sentence does not end on: articles, conjunctions, subject pronouns, fillers
-# ("The clinician and I …", "I'm wondering if …").
-NEVER_LAST = frozenset(
+# Words a finished sentence hardly ends on: articles, conjunctions, subject pronouns, fillers,
+# prepositions, the infinitive "to", auxiliaries ("The clinician and I …", "I want to …"). A
+# question may end on some ("Who are you talking to?"): it then waits for the longest silence,
+# which costs that turn time, where ending it early would cut the officer off.
+CONTINUING = frozenset(
     """a an the this these those my your his her our their every each
     and but or nor because if whether unless although while whereas
     i we they he she i'm we're they're you're it's there's that's i'd we'd i'll we'll you'll i've
-    we've let's um uh er erm""".split()
-)
-# Words a statement does not end on, though a question may ("Who are you talking to?"):
-# prepositions, the infinitive "to", auxiliaries ("I want to …", "What I'd like to do is …").
-NOT_LAST_UNLESS_ASKED = frozenset(
-    """to of for with at in on about into onto by like than as through toward towards that which
+    we've let's um uh er erm
+    to of for with at in on about into onto by like than as through toward towards that which
     who whom whose is are was were am be been being can could would should will shall must might
     just really very wants needs trying""".split()
 )
@@ -46,9 +44,7 @@ def open_ended(text: str) -> bool:
     if text.endswith(OPEN_MARKS):
         return True
     words = _WORD.findall(text.lower().replace("’", "'"))
-    if len(words) < 2:
-        return False
-    return words[-1] in NEVER_LAST or (words[-1] in NOT_LAST_UNLESS_ASKED and text[-1] != "?")
+    return len(words) >= 2 and words[-1] in CONTINUING
 
 
 @dataclass
