@@ -186,6 +186,7 @@ class Call:
     def _on_vad(self, e: VADEvent) -> None:
         pad = self._cfg.speech_pad_ms * SAMPLE_RATE // 1000
         self._quiet_since = self.clock()
+        finished_sentence = e.kind == "speech_resume" and self._turn_end.sentence_done()
         if e.kind != "silence_start":
             self._turn_end.drop()  # a new utterance, the officer went on, or the turn is over
         if e.kind == "speech_start":
@@ -202,7 +203,8 @@ class Call:
             utt.asr_started = time.monotonic()
             self._turn_end.ask(self._audio.slice(utt.start, self._audio.end), guess)
         elif e.kind == "speech_resume":
-            self._utt.listening.resume()  # the officer went on: that pass holds the words so far
+            # The officer went on: after a finished sentence, its pass holds the words so far.
+            self._utt.listening.resume(keep=finished_sentence)
         elif e.kind == "speech_end":
             utt, self._utt = self._utt, None
             utt.timeline.mark("speech_end", self._sample_monotonic(e.sample))

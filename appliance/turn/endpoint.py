@@ -10,7 +10,6 @@ where a sentence goes on ("I want to …"), the turn ends; otherwise the endpoin
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import re
 from dataclasses import dataclass
@@ -90,21 +89,41 @@ class TurnEnd:
 
     def finished(self, silence_samples: int | None) -> bool:
         """Whether the turn is over after this much silence (None: the officer is speaking)."""
+        if silence_samples is None or silence_samples < self._after:
+            return False
+        verdict = self._verdict()
+        if verdict is not None:
+            self._pause = None  # one verdict a pause: the silence decides the rest
+        return bool(verdict)
+
+    def sentence_done(self) -> bool:
+        """Whether the pause's check, if it is in, heard a finished sentence (the officer went on
+        after it: "Take your time. | I'm staying right here.")."""
+        verdict = self._verdict()
+        return bool(verdict) and self._words().rstrip().endswith((".", "?", "!"))
+
+    def _words(self) -> str:
+        words = self._pause.words if self._pause is not None else None
+        if words is None or not words.done() or words.cancelled():
+            return ""
+        try:
+            return words.result().text
+        except Exception:  # the turn that awaits it reports a failure
+            return ""
+
+    def _verdict(self) -> bool | None:
+        """The model said finished and the words leave no sentence open (None: not in yet)."""
         pause = self._pause
-        if pause is None or silence_samples is None or silence_samples < self._after:
+        if pause is None:
             return False
         if not pause.model.done() or (pause.words is not None and not pause.words.done()):
-            return False
-        self._pause = None  # one verdict a pause: the silence decides the rest
+            return None
         try:
             self.probability = probability = pause.model.result()
         except Exception as exc:  # a failing model costs speed, never the turn
             log.warning("turn-end model failed: %r; waiting for the silence", exc)
             return False
-        text = ""
-        if pause.words is not None and not pause.words.cancelled():
-            with contextlib.suppress(Exception):  # the turn that awaits it reports a failure
-                text = pause.words.result().text
+        text = self._words()
         complete = probability >= self._threshold and not open_ended(text)
         log.debug("turn end p=%.3f open=%s: %s", probability, open_ended(text), complete)
         return complete

@@ -1,10 +1,13 @@
-"""ASR while the officer speaks: each stretch of an utterance is transcribed at the pause after it.
+"""ASR while the officer speaks: each finished sentence is transcribed at the pause after it.
 
 At every pause (the endpointer's ``silence_start``) a pass starts over the speech since the last
-pause the officer went on after, with the words heard before it as Whisper's context. If the
-officer goes on, that pass is kept as the utterance's words so far; when the turn ends at a
-pause, its pass already holds every word but the last stretch's, which is all that is left to
-transcribe. Each pass keeps the ASR's guards (loop trimming, plausibility, full-window redo).
+kept pass, with the words heard before it as Whisper's context. If the officer goes on after a
+finished sentence (the turn-end check said so: "Take your time. | I'm staying right here."), that
+pass is kept as the utterance's words so far, and when the turn ends only what came after it is
+left to transcribe. After a pause mid-sentence ("I want to | help you") the pass is dropped: a
+fragment heard without the words after it is often misheard ("I want it"), so the next pass takes
+the sentence whole. Each pass keeps the ASR's guards (loop trimming, plausibility, full-window
+redo).
 """
 
 from __future__ import annotations
@@ -58,18 +61,19 @@ class Listening:
     ) -> asyncio.Task[Transcription]:
         """A pause began at ``voice_end``: transcribe what is new since the last kept pass."""
         kept = self._kept if self._segments else None
-        begin = kept.end if kept is not None else start
+        begin = kept.end + pad if kept is not None else start  # the pause: no word in both
         coro = _after(self._asr, kept.task if kept else None, audio(begin, voice_end + pad))
         task: asyncio.Task[Transcription] = self._spawn(coro, "asr-speculative", report=False)
         self._latest = _Pass(task, voice_end)
         return task
 
-    def resume(self) -> None:
-        """The officer went on: keep the pause's pass as the words so far (or drop it)."""
+    def resume(self, *, keep: bool) -> None:
+        """The officer went on: keep the pause's pass as the words so far (after a finished
+        sentence, with segments on), or drop it."""
         latest, self._latest = self._latest, None
         if latest is None:
             return
-        if self._segments:
+        if self._segments and keep:
             self._kept = latest
         else:
             latest.task.cancel()  # dropped unstarted if still queued

@@ -89,8 +89,9 @@ async def test_a_pause_mid_sentence_does_not_end_the_turn(
     assert word_errors(line.replace(" |", ""), turns[0]) <= 1, turns  # both stretches heard
 
 
-async def verdict(engine: Engine, audio: FloatPCM) -> bool:
-    """The turn-end check of a pause after ``audio``, given all the time it needs."""
+async def verdict(engine: Engine, audio: FloatPCM) -> tuple[bool, bool]:
+    """The turn-end check of a pause after ``audio``, given all the time it needs (and whether it
+    heard a finished sentence, which it must when it ends the turn)."""
     assert engine.asr is not None
     check = TurnEnd(engine)
     silence = np.zeros(SAMPLE_RATE // 5, dtype=np.float32)
@@ -99,13 +100,14 @@ async def verdict(engine: Engine, audio: FloatPCM) -> bool:
     await check.settle()
     after = engine.settings.turn.turn_end_silence_ms * SAMPLE_RATE // 1000
     assert not check.finished(after - 1)  # never before the short silence
-    return check.finished(after)
+    sentence = check.sentence_done()
+    return check.finished(after), sentence
 
 
 @pytest.mark.parametrize(
     "line",
     [
-        "I want to | help you get home.",
+        "If you could just | put the knife on the ground.",
         "We're going to | figure this out together.",
         "Tell me more about | what happened at work.",
         "I'm wondering if | you've eaten anything today.",
@@ -115,7 +117,7 @@ async def test_the_check_of_a_pause_mid_sentence_says_go_on(
     engine: Engine, voice: AlignedVoice, line: str
 ) -> None:
     utt = paused(voice, line, 800.0, np.zeros(SAMPLE_RATE // 2, dtype=np.float32))
-    assert not await verdict(engine, utt.samples[: utt.pause_at])
+    assert await verdict(engine, utt.samples[: utt.pause_at]) == (False, False)
 
 
 @pytest.mark.parametrize(
@@ -124,4 +126,4 @@ async def test_the_check_of_a_pause_mid_sentence_says_go_on(
 async def test_the_check_after_a_finished_sentence_says_done(
     engine: Engine, voice: AlignedVoice, line: str
 ) -> None:
-    assert await verdict(engine, voice.speak(line)[0])
+    assert await verdict(engine, voice.speak(line)[0]) == (True, True)
