@@ -51,7 +51,7 @@ class TurnSection(_Section):
     turn_end_silence_ms: int = Field(default=200, ge=32, le=3000)
     # Turn-end model probability at or above which the officer finished (and the words so far
     # do not stop where a sentence goes on: "I want to", "because").
-    turn_end_threshold: float = Field(default=0.5, gt=0.0, lt=1.0)
+    turn_end_threshold: float = Field(default=0.8, gt=0.0, lt=1.0)
     speech_pad_ms: int = Field(default=96, ge=0, le=1000)
     speculative_asr_ms: int = Field(default=160, ge=0, le=3000)
     # Transcribe each stretch of an utterance at the pause after it, so at the turn's end only
