@@ -62,7 +62,11 @@ class TurnEndModel:
         mel = self._mel(x, padding=0)  # center-padded STFT: 801 frames, the last one dropped
         return np.ascontiguousarray(mel[:, :FRAMES], dtype=np.float32)
 
+    def run(self, features: np.ndarray[Any, np.dtype[np.float32]]) -> float:
+        """The model on one window's features: the probability that the turn is complete."""
+        out = self._session.run(None, {self._input: features[np.newaxis]})
+        return float(np.asarray(out[0]).reshape(-1)[0])
+
     def probability(self, audio: FloatPCM) -> float:
         """Probability (0–1) that the utterance ending with ``audio``'s last sample is complete."""
-        out = self._session.run(None, {self._input: self.features(audio)[np.newaxis]})
-        return float(np.asarray(out[0]).reshape(-1)[0])
+        return self.run(self.features(audio))
