@@ -54,8 +54,8 @@ class TurnSection(_Section):
     turn_end_threshold: float = Field(default=0.8, gt=0.0, lt=1.0)
     speech_pad_ms: int = Field(default=96, ge=0, le=1000)
     speculative_asr_ms: int = Field(default=160, ge=0, le=3000)
-    # Transcribe each stretch of an utterance at the pause after it, so at the turn's end only
-    # the last stretch is left (false: the whole utterance at each pause).
+    # Keep the transcript of a finished sentence the officer goes on after, so at the turn's end
+    # only what follows it is transcribed (false: the whole utterance at each pause).
     asr_segments: bool = True
     barge_in_min_ms: int = Field(default=400, ge=0, le=3000)
 
