@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Literal
 
+from appliance.audio.outbound_track import RATE as PLAYBACK_RATE
+from appliance.audio.turn_end import TurnEndModel
 from appliance.audio.vad import SileroVAD
 from appliance.dialogue.analysis import UtteranceAnalyzer
 from appliance.errors import ApplianceError
@@ -54,9 +57,11 @@ class Engine:
         self.llm: LLMClient | None = None
         self.analyzer: UtteranceAnalyzer | None = None
         self.speech: SpeechCache | None = None  # authored lines' audio, synthesized ahead
+        self.turn_end: TurnEndModel | None = None  # None: off, or not loaded yet
         self.voice = settings.persona.voice  # who speaks for the subject: "authored" or "llm"
         self.vad_thread = ModelThread("vad")
         self.analysis_thread = ModelThread("analysis")
+        self.turn_end_thread = ModelThread("turn-end")
         self._errors: dict[str, str] = {}
 
     async def __aenter__(self) -> Engine:
@@ -82,6 +87,8 @@ class Engine:
             self._load("tts", self.tts.start()),
             self._load("analysis", self._load_analyzer()),
         ]
+        if paths.turn_end_onnx is not None:
+            loads.append(self._load("turn_end", self._load_turn_end(paths.turn_end_onnx)))
         if self.voice == "llm" or s.llm.start == "always":
             self.llm_server = LLMServer(s.llm, paths.llm_gguf, log_dir / "llm-server.log")
             self.llm = LLMClient(
@@ -99,7 +106,8 @@ class Engine:
                 raise r
         folder = s.resolve(s.models.cache_dir) / "speech"
         model = paths.tts_onnx
-        self.speech = SpeechCache(self.tts, folder, f"{model.name}:{model.stat().st_size}")
+        model_id = f"{model.name}:{model.stat().st_size}"
+        self.speech = SpeechCache(self.tts, folder, model_id, rate=PLAYBACK_RATE)
 
     @property
     def voice_detail(self) -> str:
@@ -130,6 +138,10 @@ class Engine:
         for scenario in list_scenarios():  # every card's cues embedded (or read back) once
             await self.analysis_thread.call(prepare_lines, scenario, analyzer.encoder, folder)
 
+    async def _load_turn_end(self, path: Path) -> None:
+        threads = self.settings.models.turn_end_threads
+        self.turn_end = await self.turn_end_thread.call(TurnEndModel, path, threads=threads)
+
     def health(self) -> dict[str, StageHealth]:
         """Each stage's state."""
 
@@ -151,7 +163,21 @@ class Engine:
             "llm": llm_health,
             "tts": loaded("tts", self.tts is not None and self.tts.ready),
             "analysis": loaded("analysis", self.analyzer is not None),
+            "turn_end": self._turn_end_health(loaded),
         }
+
+    def _turn_end_health(self, loaded: Callable[[str, bool], StageHealth]) -> StageHealth:
+        if self.settings.models.turn_end == "off":
+            return StageHealth("off", "off: only the longest silence ends a turn")
+        state = loaded("turn_end", self.turn_end is not None)
+        if state.state == "ready" and self.turn_end is not None:
+            turn = self.settings.turn
+            return StageHealth(
+                "ready",
+                f"{self.turn_end.path.name}: ends a turn after {turn.turn_end_silence_ms} ms of"
+                f" silence when finished, else after {turn.min_silence_ms} ms",
+            )
+        return state
 
     @property
     def log_dir(self) -> Path:
@@ -164,6 +190,7 @@ class Engine:
             await self.llm.aclose()
         if self.llm_server is not None:
             await self.llm_server.stop()
-        for stage in (self.asr, self.tts, self.vad_thread, self.analysis_thread):
+        threads = (self.vad_thread, self.analysis_thread, self.turn_end_thread)
+        for stage in (self.asr, self.tts, *threads):
             if stage is not None:
                 await asyncio.to_thread(stage.close)

@@ -46,15 +46,33 @@ class ServerSection(_Section):
 
 
 class TurnSection(_Section):
-    """Turn-taking thresholds: VAD, endpointing and barge-in."""
+    """Turn-taking thresholds: VAD, endpointing (with the turn-end model) and barge-in."""
 
     vad_threshold: float = Field(default=0.5, gt=0.0, lt=1.0)
     vad_negative_threshold: float | None = Field(default=None, gt=0.0, lt=1.0)
     min_speech_ms: int = Field(default=200, ge=0, le=2000)
-    min_silence_ms: int = Field(default=500, ge=64, le=3000)
+    # The longest silence inside a turn: the turn ends after it whatever the turn-end model says.
+    min_silence_ms: int = Field(default=1000, ge=64, le=3000)
+    # The turn ends after this much silence when the turn-end model says the officer finished.
+    turn_end_silence_ms: int = Field(default=200, ge=32, le=3000)
+    # Turn-end model probability at or above which the officer finished (and the words so far
+    # do not stop where a sentence goes on: "I want to", "because").
+    turn_end_threshold: float = Field(default=0.8, gt=0.0, lt=1.0)
     speech_pad_ms: int = Field(default=96, ge=0, le=1000)
     speculative_asr_ms: int = Field(default=160, ge=0, le=3000)
+    # Keep the transcript of a finished sentence the officer goes on after, so at the turn's end
+    # only what follows it is transcribed (false: the whole utterance at each pause).
+    asr_segments: bool = True
     barge_in_min_ms: int = Field(default=400, ge=0, le=3000)
+
+    @model_validator(mode="after")
+    def _short_silence_within_the_longest(self) -> TurnSection:
+        if self.turn_end_silence_ms > self.min_silence_ms:
+            raise ValueError(
+                f"turn_end_silence_ms ({self.turn_end_silence_ms}) must not exceed min_silence_ms"
+                f" ({self.min_silence_ms}), the longest silence inside a turn"
+            )
+        return self
 
 
 class ModelsSection(_Section):
@@ -73,6 +91,10 @@ class ModelsSection(_Section):
     asr_window_margin_s: float = Field(default=1.0, ge=0.0, le=30.0)
     tts: str = "bundled"
     tts_cuda: bool = False
+    # Smart Turn v3.2 (the pipecat-ai package's data): "bundled", the path of an .onnx, or "off"
+    # (then only min_silence_ms of silence ends a turn).
+    turn_end: str = "bundled"
+    turn_end_threads: int = Field(default=1, ge=1, le=64)
 
 
 class LLMSection(_Section):

@@ -1,7 +1,7 @@
-"""Stage micro-benchmarks: VAD per chunk, ASR vs length, LLM first token and inter-token latency
-under concurrent streams, TTS time to first audio and real-time factor.
+"""Stage micro-benchmarks: VAD per chunk, the turn-end model per call, ASR vs length, LLM first
+token and inter-token latency under concurrent streams, TTS first audio and real-time factor.
 
-    .venv/bin/python -m benchmarks.stages [--only vad asr llm tts] [--asr-model DIR ...]
+    .venv/bin/python -m benchmarks.stages [--only vad turn_end asr llm tts] [--asr-model DIR ...]
         [--llm-url URL --llm-model NAME] [--llm-streams 1 2 4 8] [--repeats 3] [--out DIR]
 
 Every stage runs through the appliance's own classes (SileroVAD, WhisperASR, LLMServer +
@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from appliance.audio.frames import SAMPLE_RATE, FloatPCM
+from appliance.audio.turn_end import TurnEndModel
 from appliance.audio.vad import CHUNK, SileroVAD
 from appliance.inference.asr import WhisperASR
 from appliance.inference.llm_client import LLMClient
@@ -73,6 +74,26 @@ def bench_vad(settings: Settings, lines: UtteranceSet) -> dict[str, Any]:
         "us_per_chunk": s,
         "share_of_realtime": round(s.get("p50", 0.0) / 32_000.0, 4),
     }
+
+
+def bench_turn_end(settings: Settings, lines: UtteranceSet, repeats: int) -> dict[str, Any]:
+    """Milliseconds per turn-end check (features, then the model) on each officer line."""
+    path = resolve_models(settings).turn_end_onnx
+    if path is None:
+        return {"off": True}
+    model = TurnEndModel(path, threads=settings.models.turn_end_threads)
+    silence = np.zeros(SAMPLE_RATE // 5, dtype=np.float32)
+    model.probability(lines.turns[0].samples)  # warm-up
+    features, inference = [], []
+    for _ in range(repeats):
+        for u in lines.turns:
+            t = time.perf_counter()
+            x = model.features(np.concatenate([u.samples, silence]))
+            t2 = time.perf_counter()
+            model.run(x)
+            features.append((t2 - t) * 1000.0)
+            inference.append((time.perf_counter() - t2) * 1000.0)
+    return {"model": path.name, "features_ms": spread(features), "model_ms": spread(inference)}
 
 
 async def bench_asr(
@@ -199,6 +220,12 @@ def format_table(result: dict[str, Any]) -> str:
             f"max {v['max']:.0f} µs "
             f"({100 * result['vad']['share_of_realtime']:.2f} % of real time)"
         )
+    if (t := result.get("turn_end")) and not t.get("off"):
+        f, m = t["features_ms"], t["model_ms"]
+        out.append(
+            f"turn end ({t['model']}): features p50 {f['p50']} p95 {f['p95']} ms, "
+            f"model p50 {m['p50']} p95 {m['p95']} ms"
+        )
     for a in result.get("asr", []):
         cells = "  ".join(f"{s}s {r['ms_median']:.0f} ms" for s, r in a["by_seconds"].items())
         out.append(f"ASR  {Path(a['model']).name} ({a['compute_type']}): {cells}")
@@ -237,6 +264,10 @@ async def run(args: argparse.Namespace) -> int:
         }
         if "vad" in args.only:
             result["vad"] = await asyncio.to_thread(bench_vad, settings, lines)
+        if "turn_end" in args.only:
+            result["turn_end"] = await asyncio.to_thread(
+                bench_turn_end, settings, lines, args.repeats
+            )
         if "asr" in args.only:
             m = settings.models
             folders = [(resolve_models(settings).asr_dir, m.asr_device, m.asr_compute_type)]
@@ -295,8 +326,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--only",
         nargs="+",
-        default=["vad", "asr", "llm", "tts"],
-        choices=["vad", "asr", "llm", "tts"],
+        default=["vad", "turn_end", "asr", "llm", "tts"],
+        choices=["vad", "turn_end", "asr", "llm", "tts"],
     )
     p.add_argument("--profile", help="hardware profile (default: the configured one)")
     p.add_argument(

@@ -11,8 +11,9 @@ from appliance.turn.timeline import STAGES
 from benchmarks.live_load import SESSION_ENDED, TurnRecord
 
 STAGE_NAMES: tuple[str, ...] = tuple(name for name, _, _ in STAGES)
-# Rows of the table: the budget stages, their server-side sum, and what the client measured.
-ROWS: tuple[str, ...] = (*STAGE_NAMES, "total", "client")
+# Rows of the table: the budget stages, the reply's words (analysis and line choice for the
+# authored voice, which has no LLM stages), their server-side sum, and what the client measured.
+ROWS: tuple[str, ...] = (*STAGE_NAMES, "reply_text", "total", "client")
 PERCENTILES = (("p50", 50.0), ("p95", 95.0), ("max", 100.0))
 
 

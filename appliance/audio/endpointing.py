@@ -22,6 +22,7 @@ class VADEvent:
     sample: int  # where the event happened in the audio
     utterance_start: int  # start of the current utterance, padding included
     decided_at: int  # the stream position when the endpointer knew (sample)
+    by_model: bool = False  # speech_end: the turn-end model ended the turn, not the silence
 
     @property
     def t(self) -> float:
@@ -35,7 +36,8 @@ class Endpointer:
     - ``speech_start`` once voiced audio has lasted ``min_speech_ms`` (sample = first voiced chunk);
     - ``silence_start`` after ``speculative_asr_ms`` of silence inside an utterance (start ASR now);
     - ``speech_resume`` if the officer goes on after a ``silence_start`` (drop that ASR);
-    - ``speech_end`` after ``min_silence_ms`` of silence (sample = end of the last voiced chunk).
+    - ``speech_end`` after ``min_silence_ms`` of silence (sample = end of the last voiced chunk),
+      or earlier through ``end_turn`` (the turn-end model said the officer finished).
     """
 
     def __init__(self, vad: VADStream, turn: TurnSection) -> None:
@@ -68,6 +70,11 @@ class Endpointer:
         return self._in_speech and self._silence_from is None
 
     @property
+    def pause_from(self) -> int | None:
+        """Where the pause in the open utterance began (None while voiced or outside one)."""
+        return self._silence_from if self._in_speech else None
+
+    @property
     def position(self) -> int:
         """Samples processed so far."""
         return self._pos
@@ -82,6 +89,14 @@ class Endpointer:
             self._step(self._vad.probability(chunk), events)
         self._buf = self._buf[n * CHUNK :]
         return events
+
+    def end_turn(self) -> VADEvent | None:
+        """End the open utterance now, inside its pause; None when it is voiced or closed."""
+        if not self._in_speech or self._silence_from is None:
+            return None
+        self._in_speech = False
+        self._voiced_from = None
+        return VADEvent("speech_end", self._voice_end(), self._start, self._pos, by_model=True)
 
     def flush(self) -> list[VADEvent]:
         """End of stream: close an open utterance at the last sample."""

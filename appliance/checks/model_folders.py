@@ -23,7 +23,11 @@ class ModelCheck:
     def describe(self) -> str:
         """One line naming each stage's model."""
         p = self.paths
-        return f"vad {p.vad_onnx.name}, asr {p.asr_dir}, tts {p.tts_onnx.name}, llm {self.llm}"
+        turn_end = p.turn_end_onnx.name if p.turn_end_onnx else "off"
+        return (
+            f"vad {p.vad_onnx.name}, asr {p.asr_dir}, tts {p.tts_onnx.name}, llm {self.llm},"
+            f" turn end {turn_end}"
+        )
 
 
 def is_gguf(path: Path) -> bool:

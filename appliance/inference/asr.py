@@ -23,9 +23,9 @@ FULL_WINDOW_S = FULL_WINDOW_FRAMES / FRAMES_PER_S
 MAX_TOKENS_PER_S = 8.0  # fast speech is about 4 words (5 tokens) a second
 MAX_WORDS_PER_S = 5.0
 MIN_WORDS_PER_S = 1.5  # slower than almost anyone talks, pauses included
-# Below this a cut window drops or doubles words ("Take" for "Take your time."): full window.
-MIN_FITTED_AUDIO_S = 1.5
 LOOP_COMPRESSION_RATIO = 2.4  # faster-whisper's threshold for a repetitive (looping) decode
+MIN_WINDOW_S = 4.0  # shorter windows make Whisper drop words of a short line ("What your name")
+PROMPT_CHARS = 200  # the end of the words heard before, given to Whisper as context
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,26 @@ def plausible(text: str, audio_s: float) -> bool:
             return False
     raw = text.encode()
     return len(raw) < 24 or len(raw) / len(zlib.compress(raw)) <= LOOP_COMPRESSION_RATIO
+
+
+def first_of_loop(text: str, audio_s: float) -> str | None:
+    """The phrase a decode repeats until its token cap, when that phrase alone fits the audio.
+
+    A window cut short makes Whisper say the utterance, then say it again over the silence after
+    it ("What's your name? What's your name? What's your"): more words than the audio holds.
+    A phrase said twice within what the audio can hold is left alone ("Put it down. Put it down.").
+    """
+    tokens = text.split()
+    words = [re.sub(r"[^\w']", "", t.lower()) for t in tokens]
+    if len(words) <= MAX_WORDS_PER_S * audio_s + 3:
+        return None
+    for size in range(1, len(words) // 2 + 1):
+        unit = words[:size]
+        repeated = (unit * (len(words) // size + 1))[: len(words)]
+        if words == repeated:
+            phrase = " ".join(tokens[:size])
+            return phrase if plausible(phrase, audio_s) else None
+    return None
 
 
 class WhisperASR:
@@ -93,11 +113,11 @@ class WhisperASR:
         """Whether the model is loaded."""
         return self._model is not None
 
-    async def transcribe(self, samples: FloatPCM) -> Transcription:
-        """Transcribe 16 kHz mono audio."""
-        return await self._thread.call(self.transcribe_sync, samples)
+    async def transcribe(self, samples: FloatPCM, before: str = "") -> Transcription:
+        """Transcribe 16 kHz mono audio; ``before``: what the speaker said just before it."""
+        return await self._thread.call(self.transcribe_sync, samples, before)
 
-    def transcribe_sync(self, samples: FloatPCM) -> Transcription:
+    def transcribe_sync(self, samples: FloatPCM, before: str = "") -> Transcription:
         """Blocking transcription; drains the segment generator here, not on the event loop."""
         from faster_whisper import WhisperModel
 
@@ -105,11 +125,15 @@ class WhisperASR:
             raise ASRError("ASR is not started")
         audio_s = len(samples) / SAMPLE_RATE
         margin = self._fit_margin
-        if margin is not None and MIN_FITTED_AUDIO_S <= audio_s < FULL_WINDOW_S - margin:
-            fitted = self._transcribe_fitted(self._model, samples)
+        prompt = f"{DOMAIN_PROMPT} {before[-PROMPT_CHARS:]}".strip()
+        if margin is not None and audio_s < FULL_WINDOW_S - margin:
+            fitted = self._transcribe_fitted(self._model, samples, prompt)
             if plausible(fitted.text, audio_s):
                 return fitted
-            # A cut window sometimes loops ("what's your name what's your name …"): redo it whole.
+            if (phrase := first_of_loop(fitted.text, audio_s)) is not None:
+                return Transcription(phrase, audio_s, fitted.no_speech_prob)
+            # A cut window may stop early ("Take" for "Take your time.") or say a phrase twice
+            # within the audio's length: redo it whole.
         try:
             segments, _info = self._model.transcribe(
                 samples,
@@ -118,7 +142,7 @@ class WhisperASR:
                 condition_on_previous_text=False,
                 without_timestamps=True,
                 vad_filter=False,
-                initial_prompt=DOMAIN_PROMPT,
+                initial_prompt=prompt,
             )
             parts = list(segments)
         except Exception as exc:
@@ -127,7 +151,7 @@ class WhisperASR:
         no_speech = min((s.no_speech_prob for s in parts), default=1.0)
         return Transcription(text, audio_s, no_speech)
 
-    def _transcribe_fitted(self, model: object, samples: FloatPCM) -> Transcription:
+    def _transcribe_fitted(self, model: object, samples: FloatPCM, prompt: str) -> Transcription:
         """One pass over an encoder window cut to the utterance, its output capped by its length."""
         from faster_whisper import WhisperModel
         from faster_whisper.tokenizer import Tokenizer
@@ -136,14 +160,15 @@ class WhisperASR:
         audio_s = len(samples) / SAMPLE_RATE
         try:
             features = model.feature_extractor(samples)
-            frames = min(FULL_WINDOW_FRAMES, round((audio_s + self._fit_margin) * FRAMES_PER_S))
+            window_s = max(MIN_WINDOW_S, audio_s + self._fit_margin)
+            frames = min(FULL_WINDOW_FRAMES, round(window_s * FRAMES_PER_S))
             window = np.zeros((features.shape[0], frames), dtype=np.float32)
             used = min(frames, features.shape[1])
             window[:, :used] = features[:, :used]
             multilingual = model.model.is_multilingual
             tokenizer = Tokenizer(model.hf_tokenizer, multilingual, "transcribe", "en")
             prompt = model.get_prompt(
-                tokenizer, tokenizer.encode(" " + DOMAIN_PROMPT), without_timestamps=True
+                tokenizer, tokenizer.encode(" " + prompt), without_timestamps=True
             )
             # A loop is cut short: no one says more than MAX_TOKENS_PER_S tokens a second.
             limit = min(model.max_length, len(prompt) + round(MAX_TOKENS_PER_S * audio_s) + 8)

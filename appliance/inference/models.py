@@ -21,6 +21,7 @@ WHISPER_PARTS = (
 )
 WHISPER_SIDE_FILES = ("config.json", "tokenizer.json", "vocabulary.json")
 BUNDLED_WHISPER_NAME = "whisper-base-ct2"
+TURN_END_FILE = "smart-turn-v3.2-cpu.onnx"
 _STAMP = ".codeblu-complete.json"
 
 
@@ -33,6 +34,7 @@ class ModelPaths:
     llm_gguf: Path | None
     tts_onnx: Path
     tts_config: Path
+    turn_end_onnx: Path | None  # None: the turn-end model is off
 
 
 def _package_dir(module: str, dist: str) -> Path:
@@ -91,6 +93,15 @@ def bundled_tts() -> tuple[Path, Path]:
         if not p.is_file():
             raise ModelError(f"Piper voice file missing at {p}")
     return model, config
+
+
+def bundled_turn_end() -> Path:
+    """Smart Turn v3.2 ONNX file inside the ``pipecat-ai`` package's data (never imported)."""
+    data = _package_dir("pipecat", "pipecat-ai") / "audio" / "turn" / "smart_turn" / "data"
+    path = data / TURN_END_FILE
+    if not path.is_file():
+        raise ModelError(f"Smart Turn model missing at {path} (install pipecat-ai==1.14.0)")
+    return path
 
 
 def prepare_bundled_whisper(cache_dir: Path) -> Path:
@@ -160,6 +171,11 @@ def resolve_models(settings: Settings) -> ModelPaths:
     else:
         tts = _local("tts", m.tts, want_dir=False)
         tts_cfg = _local("tts", f"{m.tts}.json", want_dir=False)
+    turn_end: Path | None = None
+    if m.turn_end == "bundled":
+        turn_end = bundled_turn_end()
+    elif m.turn_end != "off":
+        turn_end = _local("turn_end", m.turn_end, want_dir=False)
     llm: Path | None = None
     if settings.llm.mode == "llama_cpp":
         llm = (
@@ -167,4 +183,11 @@ def resolve_models(settings: Settings) -> ModelPaths:
             if settings.llm.model == "bundled"
             else _local("llm", settings.llm.model, want_dir=False)
         )
-    return ModelPaths(vad_onnx=vad, asr_dir=asr, llm_gguf=llm, tts_onnx=tts, tts_config=tts_cfg)
+    return ModelPaths(
+        vad_onnx=vad,
+        asr_dir=asr,
+        llm_gguf=llm,
+        tts_onnx=tts,
+        tts_config=tts_cfg,
+        turn_end_onnx=turn_end,
+    )

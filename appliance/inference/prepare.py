@@ -21,5 +21,5 @@ def main(argv: list[str]) -> int:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
     for stage, path in vars(paths).items():
-        print(f"{stage:<11} {path}")
+        print(f"{stage:<13} {path if path is not None else 'off'}")
     return 0

@@ -1,7 +1,9 @@
 """Synthesized lines kept on disk and in memory, so an authored reply's audio is ready at once.
 
 Keyed by the voice model, the text and every delivery parameter: a changed line or voice is a
-new entry. The card lines are synthesized ahead (``warm``) in the background.
+new entry. The card lines are synthesized ahead (``warm``) in the background. Kept in memory at
+the rate they are played at (resampled once, off the event loop), so a cached line goes to the
+outbound track as it is.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from appliance.audio.frames import float_to_int16, int16_to_float, resample
 from appliance.inference.tts import NeutralStyle, PiperTTS, Speech, VoiceStyle
 
 log = logging.getLogger(__name__)
@@ -24,10 +27,13 @@ MEMORY_ITEMS = 256
 class SpeechCache:
     """``speak`` returns cached audio when it has it, else synthesizes and keeps the result."""
 
-    def __init__(self, tts: PiperTTS, folder: Path, model_id: str) -> None:
+    def __init__(
+        self, tts: PiperTTS, folder: Path, model_id: str, *, rate: int | None = None
+    ) -> None:
         self.tts = tts
         self.folder = folder
         self.model_id = model_id
+        self.rate = rate  # the rate lines are played at (None: the voice's own)
         self._memory: OrderedDict[str, Speech] = OrderedDict()
         self.hits = 0
         self.misses = 0
@@ -68,8 +74,16 @@ class SpeechCache:
             await asyncio.to_thread(self._save, path, speech)
         else:
             self.hits += 1
+        speech = await asyncio.to_thread(self._playable, speech)
         self._remember(key, speech)
         return speech
+
+    def _playable(self, speech: Speech) -> Speech:
+        """The line at the playback rate."""
+        if self.rate is None or speech.sample_rate == self.rate or not len(speech.pcm):
+            return speech
+        pcm = resample(int16_to_float(speech.pcm), speech.sample_rate, self.rate)
+        return Speech(float_to_int16(pcm), self.rate)
 
     def _load(self, path: Path) -> Speech | None:
         try:

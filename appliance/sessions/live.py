@@ -27,6 +27,7 @@ from appliance.inference.tts import Speech
 from appliance.persona.scenario import Scenario
 from appliance.sessions.audio_tap import SessionAudio
 from appliance.sessions.feed import EventFeed
+from appliance.sessions.jitter import hold_less
 from appliance.turn.call import Call
 from appliance.turn.conversation import Conversation
 from appliance.turn.events import Event, SessionEnded
@@ -43,8 +44,10 @@ class TrackOutput:
     def play(
         self, speech: Speech, on_start: Callable[[], None], on_end: Callable[[], None]
     ) -> None:
-        """Queue one line on the track."""
-        pcm = float_to_int16(resample(int16_to_float(speech.pcm), speech.sample_rate, OUT_RATE))
+        """Queue one line on the track (cached lines come at its rate: queued as they are)."""
+        pcm = speech.pcm
+        if speech.sample_rate != OUT_RATE:
+            pcm = float_to_int16(resample(int16_to_float(pcm), speech.sample_rate, OUT_RATE))
         self.track.play(pcm, on_start=on_start, on_end=on_end)
 
     async def wait_idle(self) -> None:
@@ -173,6 +176,10 @@ class LiveSession:
         self._pending.clear()
 
     def _on_track(self, track: MediaStreamTrack) -> None:
+        if track.kind == "audio":  # before any packet arrives (the offer is being answered)
+            for receiver in self.pc.getReceivers():
+                if receiver.track is track:
+                    hold_less(receiver)
         self.call.spawn(self._consume(track), f"inbound-{track.kind}")
 
     async def _on_connection_state(self) -> None:

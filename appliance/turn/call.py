@@ -24,7 +24,9 @@ from appliance.errors import ApplianceError
 from appliance.inference.asr import Transcription
 from appliance.persona.state import PersonaState
 from appliance.turn.conversation import Conversation
+from appliance.turn.endpoint import TurnEnd
 from appliance.turn.events import BargeIn, Emit, ErrorEvent, PersonaStateChanged, TranscriptPartial
+from appliance.turn.listening import Listening
 from appliance.turn.timeline import TurnTimeline
 from appliance.turn.turn import Output, TurnRunner, Utterance
 
@@ -38,9 +40,9 @@ class _Speaking:
 
     start: int  # absolute 16 kHz sample index, padding included
     voiced: int  # first voiced sample
+    listening: Listening
     timeline: TurnTimeline = field(default_factory=TurnTimeline)
-    speculative: asyncio.Task[Transcription] | None = None
-    speculative_end: int = -1
+    asr_started: float | None = None  # when the latest speculative pass began
     interrupted: bool = False  # the officer barged in on the subject with this utterance
 
 
@@ -55,6 +57,8 @@ class Call:
         emit: Emit,
         clock: Callable[[], float],
         on_outcome: Callable[[str], None],
+        *,
+        on_endpoint: Callable[[VADEvent], None] | None = None,
     ) -> None:
         assert engine.vad is not None
         self.engine = engine
@@ -65,8 +69,10 @@ class Call:
         self.errors: list[dict[str, str]] = []
         self.turns = TurnRunner(engine, conversation, emit, clock)
         self._on_outcome = on_outcome
+        self._on_endpoint = on_endpoint  # told of each turn's end (the cut-in benchmark)
         self._cfg = engine.settings.turn
         self._endpointer = Endpointer(engine.vad.stream(), self._cfg)
+        self._turn_end = TurnEnd(engine)
         self._audio = UtteranceBuffer(keep_samples=SAMPLE_RATE * 30)
         self._utt: _Speaking | None = None
         self._arrival = (0, 0.0)  # (stream position, monotonic time) of the latest inbound audio
@@ -126,6 +132,7 @@ class Call:
     async def close(self) -> None:
         """Stop every task of the call (the caller's own task excepted) and drop queued audio."""
         self.out.flush()
+        self._turn_end.drop()
         me = asyncio.current_task()
         others = [t for t in self._tasks if t is not me]
         for task in others:
@@ -161,6 +168,12 @@ class Call:
         self._arrival = (self._endpointer.position, time.monotonic())
         for event in events:
             self._on_vad(event)
+        pause = self._endpointer.pause_from
+        silence = None if pause is None else self._endpointer.position - pause
+        if self._utt is not None and self._turn_end.finished(silence):
+            end = self._endpointer.end_turn()  # the officer finished: no need to wait longer
+            if end is not None:
+                self._on_vad(end)
         self._check_barge_in()
         if self._utt is None:
             self._audio.trim(self._endpointer.position - SAMPLE_RATE)
@@ -173,33 +186,40 @@ class Call:
     def _on_vad(self, e: VADEvent) -> None:
         pad = self._cfg.speech_pad_ms * SAMPLE_RATE // 1000
         self._quiet_since = self.clock()
+        finished_sentence = e.kind == "speech_resume" and self._turn_end.sentence_done()
+        if e.kind != "silence_start":
+            self._turn_end.drop()  # a new utterance, the officer went on, or the turn is over
         if e.kind == "speech_start":
-            self._utt = _Speaking(start=e.utterance_start, voiced=e.sample)
+            assert self.engine.asr is not None
+            listening = Listening(self.engine.asr, self.spawn, segments=self._cfg.asr_segments)
+            self._utt = _Speaking(start=e.utterance_start, voiced=e.sample, listening=listening)
             self._utt.timeline.mark("speech_start", self._sample_monotonic(e.sample))
         elif self._utt is None:
             return
         elif e.kind == "silence_start":
-            audio = self._audio.slice(self._utt.start, e.sample + pad)
-            guess = self.spawn(self._transcribe(audio), "asr-speculative", report=False)
-            guess.add_done_callback(partial(self._partial, voiced=self._utt.voiced))
-            self._utt.speculative, self._utt.speculative_end = guess, e.sample
-            self._utt.timeline.mark("asr_start")
+            utt = self._utt
+            guess = utt.listening.pause(self._audio.slice, utt.start, e.sample, pad)
+            guess.add_done_callback(partial(self._partial, voiced=utt.voiced))
+            utt.asr_started = time.monotonic()
+            self._turn_end.ask(self._audio.slice(utt.start, self._audio.end), guess)
         elif e.kind == "speech_resume":
-            # The officer went on: that guess is thrown away (dropped unstarted if still queued).
-            if self._utt.speculative is not None:
-                self._utt.speculative.cancel()
-            self._utt.speculative = None
+            # The officer went on: after a finished sentence, its pass holds the words so far.
+            self._utt.listening.resume(keep=finished_sentence)
         elif e.kind == "speech_end":
             utt, self._utt = self._utt, None
             utt.timeline.mark("speech_end", self._sample_monotonic(e.sample))
             utt.timeline.mark("endpoint")
+            if self._on_endpoint is not None:
+                self._on_endpoint(e)
             heard = Utterance(
                 self._audio.slice(utt.start, e.sample + pad),
                 self._sample_time(utt.voiced),
                 self._sample_time(e.sample),
                 utt.interrupted,
             )
-            keep = utt.speculative if utt.speculative_end == e.sample else None
+            keep = utt.listening.at(e.sample)
+            if keep is not None and utt.asr_started is not None:
+                utt.timeline.mark("asr_start", utt.asr_started)
             backchannel = self.subject_busy and not utt.interrupted
             self.spawn(self._officer_turn(heard, utt.timeline, keep, backchannel), "officer-turn")
 
@@ -209,6 +229,10 @@ class Call:
             return  # the officer went on, or the failure is reported by the turn that awaits it
         if text := guess.result().text.strip():
             self.emit(TranscriptPartial("officer", text, round(self._sample_time(voiced), 3)))
+            if self._utt is not None and self._utt.listening.pending is guess:
+                # Still in the pause: analyze the words now, so the turn does not wait for it.
+                foresee = self.engine.analysis_thread.call(self.conversation.foresee, text)
+                self.spawn(foresee, "foresee", report=False)
 
     def _check_barge_in(self) -> None:
         utt = self._utt
@@ -223,10 +247,6 @@ class Call:
             if self._reply_task is not None:
                 self._reply_task.cancel()
             self.emit(BargeIn(round(self.clock(), 3), round(dropped, 3)))
-
-    async def _transcribe(self, audio: FloatPCM) -> Transcription:
-        assert self.engine.asr is not None
-        return await self.engine.asr.transcribe(audio)
 
     async def _officer_turn(
         self,

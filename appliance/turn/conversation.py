@@ -57,6 +57,18 @@ class Conversation:
             threshold=self.topic_threshold,
         )
         self._heard: Heard | None = None
+        self._foreseen: UtteranceAnalysis | None = None  # words analyzed during a pause
+
+    def _analyze(self, text: str) -> UtteranceAnalysis:
+        """The officer's words read against what the other side said last."""
+        heard = [t.text for t in self.turns if t.speaker != OFFICER and t.text.strip()]
+        return self.analyzer.analyze(
+            text, subject_name=self.scenario.subject.name, heard=heard[-RECENT_TURNS:]
+        )
+
+    def foresee(self, text: str) -> None:
+        """Analyze words that may become the officer's turn, ahead of it (blocking)."""
+        self._foreseen = self._analyze(text)
 
     def officer_turn(
         self,
@@ -68,9 +80,11 @@ class Conversation:
         interrupted: bool = False,
     ) -> tuple[UtteranceAnalysis, PersonaState]:
         """Record what the officer said and move the persona (blocking: runs the analyzer)."""
-        heard = [t.text for t in self.turns if t.speaker != OFFICER and t.text.strip()]
-        analysis = self.analyzer.analyze(
-            text, subject_name=self.scenario.subject.name, heard=heard[-RECENT_TURNS:]
+        foreseen, self._foreseen = self._foreseen, None
+        analysis = (
+            foreseen
+            if foreseen is not None and foreseen.text == text
+            else self._analyze(text)
         )
         kept = TurnAnalysis(
             tuple(a for a in ACTS if a in analysis.acts),

@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 
 from benchmarks.budgets import check_budgets, load_budgets
+from benchmarks.cut_ins import Heard
+from benchmarks.cut_ins import budget as cut_in_budget
+from benchmarks.cut_ins import summarize as summarize_cut_ins
 from benchmarks.live_load import reply_gaps
 from benchmarks.summary import ROWS
 from headset_client.latency import FrameLevel
@@ -66,3 +69,16 @@ def test_budgets_are_read_per_profile_and_checked() -> None:
         "OVER: 8 session(s) p95 900 (budget 800)",
     ]
     assert check_budgets([gpu], {}, {}) == ["not measured: 8 session(s) were not run"]
+
+
+def test_cut_ins_are_counted_per_kind_against_the_budget() -> None:
+    heard = [
+        Heard(0, "paused", "I want to help you get home.", 600.0, cut_in=True, turns=2),
+        Heard(0, "paused", "We can sit down.", 400.0, delay_ms=900.0, by_model=False, turns=1),
+        Heard(0, "complete", "Okay.", 0.0, delay_ms=250.0, by_model=True, turns=1),
+    ]
+    paused = summarize_cut_ins(heard, "paused")
+    assert (paused["utterances"], paused["cut_ins"], paused["cut_in_rate"]) == (2, 1, 0.5)
+    assert paused["delay_ms"]["n"] == 1 and paused["ended_by_model"] == 0.0
+    assert summarize_cut_ins(heard, "complete")["ended_by_model"] == 1.0
+    assert cut_in_budget("cpu-embedded") == 0.05

@@ -8,14 +8,14 @@ import numpy as np
 import pytest
 
 from appliance.engine import Engine
-from appliance.inference.asr import WhisperASR, plausible
+from appliance.inference.asr import WhisperASR, first_of_loop, plausible
 from appliance.inference.models import resolve_models
 from appliance.settings import Settings
 
 pytestmark = pytest.mark.slow
 
 LINES = [
-    "Take your time.",  # under 1.5 s: a cut window drops words here, so the full one is used
+    "Take your time.",  # under 1.5 s: a window cut to it drops words, so it is padded to 4 s
     "Take your time. I'm staying right here with you.",
     "Nobody is in trouble here. I just want to make sure everybody is safe.",
 ]
@@ -32,6 +32,14 @@ def test_a_loop_or_too_many_words_is_implausible() -> None:
     assert not plausible("Put it down. Put it down.", 1.6)  # a short line doubled
     assert not plausible("Take your time", 2.4)  # stopped after the first of two sentences
     assert plausible("Take your time. I'm staying right here with you.", 2.4)
+
+
+def test_a_decode_that_repeats_its_phrase_to_the_cap_keeps_the_phrase() -> None:
+    loop = "What's your name? What's your name? What's your name? What's your"
+    assert first_of_loop(loop, 1.1) == "What's your name?"
+    assert first_of_loop("Put it down. Put it down.", 1.6) is None  # said twice: not a loop
+    assert first_of_loop("Okay, I understand.", 1.8) is None
+    assert first_of_loop("Take Take Take Take Take Take Take Take Take", 1.0) is None  # "Take"
 
 
 async def test_fitted_window_hears_what_the_full_window_hears(

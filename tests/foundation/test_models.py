@@ -15,6 +15,20 @@ def test_bundled_models_are_located(settings: Settings) -> None:
     assert paths.tts_onnx.name == "en_US-joe-medium.onnx" and paths.tts_config.is_file()
     for name in ("model.bin", "config.json", "tokenizer.json", "vocabulary.json"):
         assert (paths.asr_dir / name).is_file()
+    assert paths.turn_end_onnx is not None and paths.turn_end_onnx.name == models.TURN_END_FILE
+    assert "pipecat" in paths.turn_end_onnx.parts and paths.turn_end_onnx.is_file()
+
+
+def test_turn_end_model_off_or_missing(settings: Settings, tmp_path: Path) -> None:
+    off = settings.model_copy(
+        update={"models": settings.models.model_copy(update={"turn_end": "off"})}
+    )
+    assert models.resolve_models(off).turn_end_onnx is None
+    missing = settings.model_copy(
+        update={"models": settings.models.model_copy(update={"turn_end": str(tmp_path / "x")})}
+    )
+    with pytest.raises(ModelError, match="models.turn_end"):
+        models.resolve_models(missing)
 
 
 def test_whisper_join_is_verified_and_idempotent(tmp_path: Path) -> None:

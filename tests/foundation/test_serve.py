@@ -63,6 +63,7 @@ def test_serve_reports_every_stage_ready_and_stops_cleanly(
             "llm": "ready",
             "tts": "ready",
             "analysis": "ready",
+            "turn_end": "ready",
         }
         llm_pid = int(body["stages"]["llm"]["detail"].split()[-1])
         assert pid_alive(llm_pid)

@@ -46,6 +46,10 @@ def test_settings_are_immutable() -> None:
         ('[server]\nport = "eighty"\n', "server.port:"),
         ("[server]\nport = 70000\n", "server.port:"),
         ("[turn]\nvad_threshold = 1.5\n", "turn.vad_threshold:"),
+        ("[turn]\nturn_end_threshold = 1.0\n", "turn.turn_end_threshold:"),
+        ("[turn]\nturn_end_silence_ms = 10\n", "turn.turn_end_silence_ms:"),
+        ("[turn]\nmin_silence_ms = 300\nturn_end_silence_ms = 400\n", "must not exceed"),
+        ("[models]\nturn_end_threads = 0\n", "models.turn_end_threads:"),
         ('[llm]\nmode = "external"\n', "llm.url"),
         ('[appliance]\nprofile = "quantum"\n', "appliance.profile: unknown profile"),
         ("[server\nport = 1\n", "not valid TOML"),
@@ -67,3 +71,14 @@ def test_bad_environment_override_is_attributed_to_the_environment() -> None:
 def test_missing_config_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="config file not found"):
         load_settings(tmp_path / "nope.toml", environ={})
+
+
+def test_turn_end_settings_have_defaults_and_overrides(tmp_path: Path) -> None:
+    turn = load_settings(environ={}).turn
+    assert turn.turn_end_silence_ms < turn.min_silence_ms and 0 < turn.turn_end_threshold < 1
+    s = load_settings(
+        write(tmp_path, "[turn]\nturn_end_silence_ms = 150\nturn_end_threshold = 0.7\n"),
+        environ={"CODEBLU_MODELS__TURN_END": '"off"'},
+    )
+    assert s.turn.turn_end_silence_ms == 150 and s.turn.turn_end_threshold == 0.7
+    assert s.models.turn_end == "off"

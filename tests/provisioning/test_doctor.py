@@ -32,6 +32,7 @@ EXPECTED_OK = (
     "asr model",
     "llm model",
     "tts model",
+    "turn_end model",
     "llm answers",
 )
 
@@ -71,7 +72,7 @@ def broken(config: Path, tmp_path: Path, values: dict[str, dict[str, object]]) -
     ("old", "new", "needle"),
     [
         ("[server]\n", "[server]\nprot = 8080\n", "server.prot: unknown key"),
-        ("min_silence_ms = 500", 'min_silence_ms = "long"', "turn.min_silence_ms:"),
+        ("min_silence_ms = 1000", 'min_silence_ms = "long"', "turn.min_silence_ms:"),
     ],
 )
 def test_a_broken_config_fails_both_doctor_and_serve_naming_the_key(

@@ -1,0 +1,129 @@
+"""When the officer's turn is over: the silence, the turn-end model and the words so far.
+
+At each pause inside an utterance (the endpointer's ``silence_start``) the call asks the turn-end
+model about the audio so far while the speculative ASR transcribes it. Once the pause has lasted
+``[turn] turn_end_silence_ms``, the model said the officer finished and the words do not stop
+where a sentence goes on ("I want to …"), the turn ends; otherwise the endpointer ends it after
+``min_silence_ms``, the longest silence a turn may hold.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from dataclasses import dataclass
+
+from appliance.audio.frames import SAMPLE_RATE, FloatPCM
+from appliance.engine import Engine
+from appliance.inference.asr import Transcription
+
+log = logging.getLogger(__name__)
+
+# Words a finished sentence hardly ends on: articles, conjunctions, subject pronouns, fillers,
+# prepositions, the infinitive "to", auxiliaries ("The clinician and I …", "I want to …"). A
+# question may end on some ("Who are you talking to?"): it then waits for the longest silence,
+# which costs that turn time, where ending it early would cut the officer off.
+CONTINUING = frozenset(
+    """a an the this these those my your his her our their every each
+    and but or nor because if whether unless although while whereas
+    i we they he she i'm we're they're you're it's there's that's i'd we'd i'll we'll you'll i've
+    we've let's um uh er erm
+    to of for with at in on about into onto by like than as through toward towards that which
+    who whom whose is are was were am be been being can could would should will shall must might
+    just really very wants needs trying""".split()
+)
+OPEN_MARKS = ("...", "…", ",", "-", "—", ";", ":")
+_WORD = re.compile(r"[a-z']+")
+
+
+def open_ended(text: str) -> bool:
+    """Whether the words so far stop where a sentence goes on ("I want to", "because …")."""
+    text = text.strip()
+    if text.endswith(OPEN_MARKS):
+        return True
+    words = _WORD.findall(text.lower().replace("’", "'"))
+    return len(words) >= 2 and words[-1] in CONTINUING
+
+
+@dataclass
+class _Pause:
+    """The check of the pause in progress."""
+
+    model: asyncio.Future[float]
+    words: asyncio.Future[Transcription] | None
+
+
+class TurnEnd:
+    """The turn-end check of one call's pauses; ``finished`` is asked after every inbound frame."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._model = engine.turn_end
+        self._thread = engine.turn_end_thread
+        cfg = engine.settings.turn
+        self._after = cfg.turn_end_silence_ms * SAMPLE_RATE // 1000
+        self._threshold = cfg.turn_end_threshold
+        self._pause: _Pause | None = None
+        self.probability: float | None = None  # the model's latest verdict
+
+    def ask(self, audio: FloatPCM, words: asyncio.Future[Transcription] | None) -> None:
+        """A pause began: judge ``audio`` (the utterance so far); ``words`` is its transcription."""
+        self.drop()
+        if self._model is not None:
+            model = asyncio.ensure_future(self._thread.call(self._model.probability, audio))
+            self._pause = _Pause(model, words)
+
+    def drop(self) -> None:
+        """The pause is over (the officer went on, or the turn ended): forget its check."""
+        if self._pause is not None:
+            self._pause.model.cancel()  # dropped unstarted if still queued
+        self._pause = None
+
+    async def settle(self) -> None:
+        """Wait until the pause's verdict and words are in (offline; live, ``finished`` polls)."""
+        pause = self._pause
+        if pause is not None:
+            await asyncio.wait([pause.model])
+            if pause.words is not None:
+                await asyncio.wait([pause.words])
+
+    def finished(self, silence_samples: int | None) -> bool:
+        """Whether the turn is over after this much silence (None: the officer is speaking)."""
+        if silence_samples is None or silence_samples < self._after:
+            return False
+        verdict = self._verdict()
+        if verdict is not None:
+            self._pause = None  # one verdict a pause: the silence decides the rest
+        return bool(verdict)
+
+    def sentence_done(self) -> bool:
+        """Whether the pause's check, if it is in, heard a finished sentence (the officer went on
+        after it: "Take your time. | I'm staying right here.")."""
+        verdict = self._verdict()
+        return bool(verdict) and self._words().rstrip().endswith((".", "?", "!"))
+
+    def _words(self) -> str:
+        words = self._pause.words if self._pause is not None else None
+        if words is None or not words.done() or words.cancelled():
+            return ""
+        try:
+            return words.result().text
+        except Exception:  # the turn that awaits it reports a failure
+            return ""
+
+    def _verdict(self) -> bool | None:
+        """The model said finished and the words leave no sentence open (None: not in yet)."""
+        pause = self._pause
+        if pause is None:
+            return False
+        if not pause.model.done() or (pause.words is not None and not pause.words.done()):
+            return None
+        try:
+            self.probability = probability = pause.model.result()
+        except Exception as exc:  # a failing model costs speed, never the turn
+            log.warning("turn-end model failed: %r; waiting for the silence", exc)
+            return False
+        text = self._words()
+        complete = probability >= self._threshold and not open_ended(text)
+        log.debug("turn end p=%.3f open=%s: %s", probability, open_ended(text), complete)
+        return complete

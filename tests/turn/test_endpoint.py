@@ -1,0 +1,132 @@
+"""Endpointing with the turn-end model: a pause mid-sentence does not end a call's turn (in real
+time), and the check of a pause says "go on" there and "done" after a finished sentence."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import time
+
+import numpy as np
+import pytest
+
+from appliance.audio.frames import SAMPLE_RATE, FloatPCM
+from appliance.engine import Engine
+from appliance.persona.scenario import load_scenario
+from appliance.settings import Settings
+from appliance.turn.call import Call
+from appliance.turn.conversation import Conversation
+from appliance.turn.endpoint import TurnEnd
+from appliance.turn.events import Event, TranscriptFinal, TurnTiming
+from appliance.turn.turn import BufferOutput
+from benchmarks.asr_window import word_errors
+from benchmarks.cut_in_set import AlignedVoice, paused
+
+pytestmark = pytest.mark.slow
+
+LONGEST_SILENCE_MS = 3000  # only the turn-end model can end a turn sooner
+# The lines stop on words no finished sentence ends on: a pause after "Tell me more about"
+# may be heard as "Tell me more about what?" (the next word's first sound), a question the
+# check takes for finished (benchmarks/RESULTS.md, "cut-ins", counts those).
+FRAME = SAMPLE_RATE // 50
+
+
+@pytest.fixture(scope="module")
+def voice(settings: Settings) -> AlignedVoice:
+    return AlignedVoice(settings)
+
+
+def patient(engine: Engine) -> Engine:
+    """The engine with a turn that holds up to 3 s of silence (models and threads shared)."""
+    view = copy.copy(engine)
+    turn = engine.settings.turn.model_copy(update={"min_silence_ms": LONGEST_SILENCE_MS})
+    view.settings = engine.settings.model_copy(update={"turn": turn})
+    return view
+
+
+async def talk(engine: Engine, audio: FloatPCM) -> list[Event]:
+    """Feed ``audio`` then 3.5 s of silence in 20 ms frames at real time; the events sent."""
+    assert engine.analyzer is not None
+    events: list[Event] = []
+    conversation = Conversation(
+        load_scenario("overpass_voices"),
+        engine.analyzer,
+        session_id="s-endpoint",
+        officer={"id": "o-1", "name": "Officer Test"},
+    )
+    call = Call(engine, conversation, BufferOutput(), events.append, time.monotonic, print)
+    stream = np.concatenate([audio, np.zeros(SAMPLE_RATE * 7 // 2, dtype=np.float32)])
+    start = time.monotonic()
+    try:
+        for i in range(0, len(stream), FRAME):
+            await call.feed(stream[i : i + FRAME])
+            await asyncio.sleep(max(0.0, start + (i + FRAME) / SAMPLE_RATE - time.monotonic()))
+        for _ in range(600):  # the last turn's reply (its timing closes the turn)
+            if any(isinstance(e, TurnTiming) for e in events):
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await call.close()
+    return events
+
+
+def officer_turns(events: list[Event]) -> list[str]:
+    return [e.text for e in events if isinstance(e, TranscriptFinal) and e.speaker == "officer"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "I'm wondering if | you've eaten anything today.",
+        "We're going to | figure this out together.",
+        "If you could just | put the knife on the ground.",
+    ],
+)
+async def test_a_pause_mid_sentence_does_not_end_the_turn(
+    engine: Engine, voice: AlignedVoice, line: str
+) -> None:
+    lead = np.zeros(SAMPLE_RATE // 2, dtype=np.float32)
+    utt = paused(voice, line, 800.0, lead)
+    turns = officer_turns(await talk(patient(engine), utt.samples))
+    assert len(turns) == 1, turns
+    assert word_errors(line.replace(" |", ""), turns[0]) <= 1, turns  # both stretches heard
+
+
+async def verdict(engine: Engine, audio: FloatPCM) -> tuple[bool, bool]:
+    """The turn-end check of a pause after ``audio``, given all the time it needs (and whether it
+    heard a finished sentence, which it must when it ends the turn)."""
+    assert engine.asr is not None
+    check = TurnEnd(engine)
+    silence = np.zeros(SAMPLE_RATE // 5, dtype=np.float32)
+    words = asyncio.ensure_future(engine.asr.transcribe(audio))
+    check.ask(np.concatenate([audio, silence]), words)
+    await check.settle()
+    after = engine.settings.turn.turn_end_silence_ms * SAMPLE_RATE // 1000
+    assert not check.finished(after - 1)  # never before the short silence
+    sentence = check.sentence_done()
+    return check.finished(after), sentence
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "If you could just | put the knife on the ground.",
+        "We're going to | figure this out together.",
+        "The store manager just | wants you to leave for today.",
+        "I'm wondering if | you've eaten anything today.",
+    ],
+)
+async def test_the_check_of_a_pause_mid_sentence_says_go_on(
+    engine: Engine, voice: AlignedVoice, line: str
+) -> None:
+    utt = paused(voice, line, 800.0, np.zeros(SAMPLE_RATE // 2, dtype=np.float32))
+    assert await verdict(engine, utt.samples[: utt.pause_at]) == (False, False)
+
+
+@pytest.mark.parametrize(
+    "line", ["Thank you for talking with me.", "Where are you staying right now?"]
+)
+async def test_the_check_after_a_finished_sentence_says_done(
+    engine: Engine, voice: AlignedVoice, line: str
+) -> None:
+    assert await verdict(engine, voice.speak(line)[0]) == (True, True)
