@@ -1,9 +1,11 @@
-"""Password checks kept from starving live sessions: one at a time, at low CPU priority, bounded.
+"""Password checks kept from starving live sessions: one at a time, paced, at low CPU priority.
 
-argon2id is slow and memory-hard by design (about 64 MiB and several threads per check). A flood
-of log-ins, one check per attempt, would otherwise take the CPU the live calls' speech models
-need. So checks run on one worker thread whose CPU priority is lowered (argon2's own threads
-inherit it), and only a few may wait: the rest are told at once to try again shortly.
+argon2id is slow and memory-hard by design (about 64 MiB, several threads and ~0.2 CPU seconds
+per check here). A flood of log-ins, one check per attempt, would otherwise take the CPU the live
+calls' speech models need. So checks run one after another on one worker thread whose CPU
+priority is lowered (argon2's own threads inherit it), a check starts at most once a second, and
+only a few may wait: the rest are told at once to try again shortly. A person logging in waits
+a second or two at worst; a flood costs the appliance at most one check a second.
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ from concurrent.futures import ThreadPoolExecutor
 from appliance.records.passwords import verify_password
 from appliance.web.http_errors import TooManyAttempts
 
-MAX_RUNNING = 1  # argon2 already uses several threads per check
 MAX_PENDING = 4  # admitted checks waiting behind the running one
+MIN_INTERVAL_S = 1.0  # between the starts of two checks
 BUSY_RETRY_S = 5
 NICE = 19  # a live session's threads run at 0: they win the CPU whenever they want it
 
@@ -36,14 +38,17 @@ def _lower_priority() -> None:
 
 
 class PasswordChecks:
-    """Verify passwords off the event loop: ``MAX_RUNNING`` at once, ``MAX_PENDING`` waiting."""
+    """Verify passwords off the event loop: one at a time, paced, ``pending`` more waiting."""
 
-    def __init__(self, running: int = MAX_RUNNING, pending: int = MAX_PENDING) -> None:
+    def __init__(self, pending: int = MAX_PENDING, min_interval_s: float = MIN_INTERVAL_S) -> None:
         self._executor = ThreadPoolExecutor(
-            max_workers=running, thread_name_prefix="password-check", initializer=_lower_priority
+            max_workers=1, thread_name_prefix="password-check", initializer=_lower_priority
         )
         self._admitted = 0
-        self._limit = running + pending
+        self._limit = 1 + pending
+        self._min_interval_s = min_interval_s
+        self._next_start = 0.0
+        self._turn = asyncio.Lock()  # first come, first checked
 
     @property
     def admitted(self) -> int:
@@ -60,9 +65,12 @@ class PasswordChecks:
         self._admitted += 1
         try:
             loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(
-                self._executor, verify_password, stored_hash, password
-            )
+            async with self._turn:
+                await asyncio.sleep(max(0.0, self._next_start - loop.time()))
+                self._next_start = loop.time() + self._min_interval_s
+                return await loop.run_in_executor(
+                    self._executor, verify_password, stored_hash, password
+                )
         finally:
             self._admitted -= 1
 
