@@ -43,6 +43,9 @@ class ServerSection(_Section):
     # A connected device that has sent no audio for this long is gone (it sends 20 ms frames,
     # silence included); its session ends instead of waiting for ICE's 30 s consent expiry.
     inbound_timeout_s: float = Field(default=5.0, ge=1.0, le=60.0)
+    # "Try the demo" on the officer client's start page: a short call without pairing, never
+    # counted as training. Admins can also switch it at run time (PUT /api/demo/mode).
+    demo_mode: bool = False
 
 
 class TurnSection(_Section):

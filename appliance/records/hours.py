@@ -236,7 +236,8 @@ def roster(
 
     All officers by default; ``unit`` narrows to one unit; ``officer_ids`` names officers (an
     unknown id is refused). Officers without a session in the range are listed only when named
-    or when they are registered, so the roster shows who has not trained.
+    or when they are registered, so the roster shows who has not trained. Demo calls are not
+    training: they are never counted.
     """
     people = _officers(conn, officer_ids, unit)
     ids = [o["id"] for o in people]
@@ -244,7 +245,7 @@ def roster(
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         rows = conn.execute(
-            "SELECT * FROM sessions WHERE status = 'finished' AND started_at >= ?"
+            "SELECT * FROM sessions WHERE status = 'finished' AND demo = 0 AND started_at >= ?"
             f" AND started_at < ? AND officer_id IN ({', '.join('?' * len(chunk))})"
             " ORDER BY started_at, id",
             (_utc_bound(date_from), _utc_bound(date_to + timedelta(days=1)), *chunk),
@@ -263,6 +264,10 @@ def roster(
     )
     now = datetime.now().astimezone()
     return Roster(
-        date_from, date_to, unit, officers, now.strftime("%Y-%m-%d %H:%M %Z"),
+        date_from,
+        date_to,
+        unit,
+        officers,
+        now.strftime("%Y-%m-%d %H:%M %Z"),
         now.strftime("%Z (UTC%z)"),
     )

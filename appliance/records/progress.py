@@ -10,11 +10,14 @@ from appliance.records.officers import get_officer
 
 
 def officer_progress(conn: sqlite3.Connection, officer_id: str) -> dict[str, Any]:
-    """Scores of every reviewed session (oldest first) and active minutes per calendar month."""
+    """Scores of every reviewed session (oldest first) and active minutes per calendar month.
+
+    Demo calls are not training: neither list counts them.
+    """
     officer = get_officer(conn, officer_id)
     rows = conn.execute(
         "SELECT s.id, s.scenario_id, s.started_at, s.active_seconds, r.review FROM sessions s"
-        " JOIN reviews r ON r.session_id = s.id WHERE s.officer_id = ?"
+        " JOIN reviews r ON r.session_id = s.id WHERE s.officer_id = ? AND s.demo = 0"
         " ORDER BY s.started_at, s.id",
         (officer_id,),
     )
@@ -33,7 +36,8 @@ def officer_progress(conn: sqlite3.Connection, officer_id: str) -> dict[str, Any
     months = conn.execute(
         "SELECT substr(started_at, 1, 7) AS period, COUNT(*) AS sessions,"
         " ROUND(SUM(active_seconds) / 60.0, 1) AS minutes FROM sessions"
-        " WHERE officer_id = ? AND status = 'finished' GROUP BY period ORDER BY period",
+        " WHERE officer_id = ? AND status = 'finished' AND demo = 0"
+        " GROUP BY period ORDER BY period",
         (officer_id,),
     )
     return {"officer": officer, "sessions": sessions, "hours": [dict(m) for m in months]}

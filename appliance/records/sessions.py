@@ -43,6 +43,11 @@ def _identity(transcript: dict[str, Any]) -> tuple[str, str, str, str, str]:
     return session_id, officer_id, name, _need(transcript, "scenario_id", str), started
 
 
+def _demo(transcript: dict[str, Any]) -> int:
+    """1 for a demo call (``"demo": true``: never training hours), else 0."""
+    return int(transcript.get("demo") is True)
+
+
 def begin_session(conn: sqlite3.Connection, transcript: dict[str, Any]) -> None:
     """Record that a session started (officer, scenario, start time) — from its first transcript."""
     session_id, officer_id, name, scenario_id, started = _identity(transcript)
@@ -50,9 +55,9 @@ def begin_session(conn: sqlite3.Connection, transcript: dict[str, Any]) -> None:
         ensure_officer(conn, officer_id, name)
         try:
             conn.execute(
-                "INSERT INTO sessions (id, officer_id, scenario_id, started_at)"
-                " VALUES (?, ?, ?, ?)",
-                (session_id, officer_id, scenario_id, started),
+                "INSERT INTO sessions (id, officer_id, scenario_id, started_at, demo)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (session_id, officer_id, scenario_id, started, _demo(transcript)),
             )
         except sqlite3.IntegrityError:
             raise RecordConflict(f"session {session_id!r} was already started") from None
@@ -114,9 +119,9 @@ def store_session(
         if signed is not None and signed["signed_off_at"] is not None:
             raise RecordConflict(f"session {session_id!r} is signed off and cannot be overwritten")
         conn.execute(
-            "INSERT INTO sessions (id, officer_id, scenario_id, started_at) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT(id) DO NOTHING",
-            (session_id, officer_id, scenario_id, started),
+            "INSERT INTO sessions (id, officer_id, scenario_id, started_at, demo)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
+            (session_id, officer_id, scenario_id, started, _demo(transcript)),
         )
         row = conn.execute(
             "SELECT officer_id, assignment_id FROM sessions WHERE id = ?", (session_id,)
@@ -181,6 +186,7 @@ def _summary(row: sqlite3.Row) -> dict[str, Any]:
     out = {k: row[k] for k in row.keys()}
     out["has_review"] = bool(out["has_review"])
     out["has_audio"] = bool(out["has_audio"])
+    out["demo"] = bool(out["demo"])
     out["active_minutes"] = round(float(out["active_seconds"]) / 60.0, 1)
     return out
 
@@ -239,4 +245,6 @@ def transcript_of(conn: sqlite3.Connection, session_id: str) -> dict[str, Any]:
         )
         out[key] = [json.loads(r["body"]) for r in rows]
     out["outcome"], out["ended_at_s"] = s["outcome"], s["active_seconds"]
+    if s["demo"]:
+        out["demo"] = True
     return out

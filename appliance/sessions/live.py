@@ -86,6 +86,7 @@ class LiveSession:
         on_ended: Callable[[LiveSession], Awaitable[None]],
         feed: EventFeed | None = None,
         record_to: Path | None = None,
+        demo: bool = False,
     ) -> None:
         assert engine.analyzer is not None
         self.id = session_id
@@ -97,6 +98,7 @@ class LiveSession:
             session_id=session_id,
             officer=officer,
             topic_threshold=engine.settings.persona.topic_threshold,
+            demo=demo,
         )
         self.created = time.monotonic()
         self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))  # LAN only: no public STUN

@@ -47,6 +47,12 @@ class Reviewer(Protocol):
         ...
 
 
+class DemoBusy(SessionConflict):
+    """A demo call was asked for while another one runs (one demo at a time)."""
+
+    code = "demo_busy"
+
+
 class SessionManager:
     """Owns every live session; an async context manager that ends them all on exit."""
 
@@ -105,11 +111,14 @@ class SessionManager:
             except Exception:  # an advertisement failing must not fail a session
                 log.exception("capacity listener failed")
 
-    async def create(self, officer: dict[str, str], scenario_id: str) -> LiveSession:
+    async def create(
+        self, officer: dict[str, str], scenario_id: str, *, demo: bool = False
+    ) -> LiveSession:
         """Start a session for an officer on a scenario, if a slot is free and every stage works.
 
         A session whose device does not connect within ``server.connect_timeout_s`` ends by
-        itself; a create that fails (e.g. the disk is full) leaves its slot free.
+        itself; a create that fails (e.g. the disk is full) leaves its slot free. ``demo``: a
+        demo call, refused while another one runs.
         """
         scenario = load_scenario(scenario_id)
         self._check_stages()
@@ -117,13 +126,19 @@ class SessionManager:
         assert analyzer is not None
         await self.engine.analysis_thread.call(prepare_lines, scenario, analyzer.encoder)
         async with self._lock:
+            if demo and any(s.conversation.demo for s in self.live.values()):
+                raise DemoBusy(
+                    "a demo call is already running on this appliance; try again when it ends"
+                    f" (a demo lasts at most {scenario.time_limit_min:g} minutes)"
+                )
             if self.free <= 0:
                 raise SessionsFull(
                     f"all {self.capacity} session slots are in use; "
                     "end a session or try again shortly"
                 )
             session_id = secrets.token_urlsafe(9)
-            keep = self.audio is not None and self.records is not None
+            # a demo caller is nobody on record: their voice is never kept
+            keep = self.audio is not None and self.records is not None and not demo
             session = LiveSession(
                 session_id,
                 officer,
@@ -132,6 +147,7 @@ class SessionManager:
                 self._ended,
                 self.feed,
                 record_to=self.audio.path_for(session_id) if keep and self.audio else None,
+                demo=demo,
             )
             self.live[session.id] = session
         log.info("session created", extra={"session": session.id, "scenario": scenario_id})

@@ -45,6 +45,7 @@ class Conversation:
     turns: list[Turn] = field(default_factory=list)
     timings: list[dict[str, Any]] = field(default_factory=list)
     topic_threshold: float = 0.5  # [persona] topic_threshold
+    demo: bool = False  # a demo call ("Try the demo"): kept as such, never training hours
     # Called after each turn is added (a live session writes it to the records then).
     on_turn: Callable[[], None] | None = field(default=None, repr=False, compare=False)
 
@@ -158,8 +159,8 @@ class Conversation:
             self.on_turn()
 
     def transcript(self) -> dict[str, Any]:
-        """The transcript JSON of the session so far."""
-        return {
+        """The transcript JSON of the session so far (``demo`` only on a demo call)."""
+        out: dict[str, Any] = {
             "session_id": self.session_id,
             "scenario_id": self.scenario.id,
             "officer": dict(self.officer),
@@ -170,3 +171,6 @@ class Conversation:
             "events": list(self.persona.events),
             "timings": list(self.timings),
         }
+        if self.demo:
+            out["demo"] = True
+        return out

@@ -13,7 +13,7 @@ from starlette.types import Scope
 from appliance.errors import ApplianceError, RecordsError
 from appliance.records.logins import lookup_session
 from appliance.records.pairing import device_officer
-from appliance.web.context import records
+from appliance.web.context import records, web
 from appliance.web.http_errors import (
     AccessError,
     CSRFRejected,
@@ -26,12 +26,14 @@ SESSION_COOKIE = "codeblu_session"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 ADMIN, INSTRUCTOR, TRAINING_OFFICER, OFFICER = "admin", "instructor", "training_officer", "officer"
+DEMO = "demo"  # the browser of one demo call, by its pass (``web/demo.py``)
 STAFF = (ADMIN, INSTRUCTOR, TRAINING_OFFICER)
 _ROLE_NAMES = {
     ADMIN: "an admin",
     INSTRUCTOR: "an instructor",
     TRAINING_OFFICER: "a training officer",
     OFFICER: "a paired officer device",
+    DEMO: "a demo call",
 }
 
 
@@ -46,9 +48,12 @@ class Principal:
     display_name: str = ""
     officer_id: str | None = None
     csrf_token: str = ""
+    session_id: str | None = None  # a demo call's pass reaches this session only
 
     def may_see_officer(self, officer_id: str) -> bool:
-        """Staff see every officer; a device sees only its own officer."""
+        """Staff see every officer; a device sees only its own officer; a demo call none."""
+        if self.role == DEMO:
+            return False
         return self.role != OFFICER or self.officer_id == officer_id
 
     def describe(self) -> dict[str, Any]:
@@ -73,6 +78,9 @@ async def authenticate(request: Request) -> Principal:
     db = records(request)
     scheme, _, credential = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() == "bearer" and credential.strip():
+        demo_session = web(request).demo.session_of(credential.strip())
+        if demo_session is not None:
+            return Principal(role=DEMO, via="bearer", session_id=demo_session)
         officer_id, expired = await db.run(device_officer, credential.strip())
         if officer_id is None:
             if expired:
@@ -145,3 +153,5 @@ Recordkeeping = Annotated[Principal, Depends(require(ADMIN, TRAINING_OFFICER))]
 # Session audio, recorded or live: instructors and training officers only.
 Listening = Annotated[Principal, Depends(require(INSTRUCTOR, TRAINING_OFFICER))]
 Anyone = Annotated[Principal, Depends(require(*STAFF, OFFICER))]
+# A session's own routes (offer, end, transcript, review): also a demo call's browser.
+Calling = Annotated[Principal, Depends(require(*STAFF, OFFICER, DEMO))]

@@ -9,6 +9,7 @@ from fastapi import Request
 from appliance.errors import RecordsError
 from appliance.records.db import Database
 from appliance.settings import Settings
+from appliance.web.demo import DemoDesk
 from appliance.web.grants import ReplayGrants
 from appliance.web.pairing_limits import PairingLimits
 from appliance.web.password_checks import PasswordChecks
@@ -39,6 +40,10 @@ class WebContext:
     replays: ReplayGrants = field(default_factory=ReplayGrants)
     passwords: PasswordChecks = field(default_factory=PasswordChecks)
     pairing: PairingLimits = field(default_factory=PairingLimits)
+    demo: DemoDesk = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.demo = DemoDesk(enabled=self.settings.server.demo_mode)
 
     @property
     def secure_cookies(self) -> bool:

@@ -21,6 +21,7 @@ from appliance.web.http_errors import CatchAll, install_error_handler
 from appliance.web.pages import mount_pages
 from appliance.web.routes import (
     accounts,
+    demo,
     hours,
     login,
     methodology,
@@ -38,10 +39,11 @@ log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 64 * 1024  # every route; JSON bodies here are small
 OFFER_MAX_BYTES = 128 * 1024  # an SDP offer: up to 100,000 characters, JSON-escaped
 LARGER_BODIES = ((r"/api/sessions/[^/]+/offer", OFFER_MAX_BYTES),)
-PUBLIC_BODIES = frozenset({"/api/auth/login", "/api/pairing/redeem"})  # no log-in needed
+PUBLIC_BODIES = frozenset({"/api/auth/login", "/api/pairing/redeem", "/api/demo"})  # no log-in
 AUDIO_SWEEP_INTERVAL_S = 3600.0
 ROUTERS = (
     sessions.router,
+    demo.router,
     login.router,
     accounts.router,
     officers.router,

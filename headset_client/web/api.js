@@ -1,8 +1,10 @@
 // The appliance's API for a paired device: the bearer token lives in sessionStorage only.
+// A demo call (no pairing) holds its own pass in memory instead, for that call and its review.
 "use strict";
 
 const Api = (() => {
   const KEY = "codeblu.device";
+  let demoPass = null;
 
   function device() {
     try { return JSON.parse(sessionStorage.getItem(KEY) || "null"); } catch { return null; }
@@ -21,7 +23,8 @@ const Api = (() => {
   async function call(method, path, body, { raw = false } = {}) {
     const headers = { Accept: raw ? "text/html" : "application/json" };
     const paired = device();
-    if (paired) headers.Authorization = `Bearer ${paired.token}`;
+    if (demoPass) headers.Authorization = `Bearer ${demoPass}`;
+    else if (paired) headers.Authorization = `Bearer ${paired.token}`;
     if (body !== undefined) headers["Content-Type"] = "application/json";
     let response;
     try {
@@ -32,7 +35,7 @@ const Api = (() => {
     if (!response.ok) {
       let parsed = null;
       try { parsed = await response.json(); } catch { /* not JSON */ }
-      if (response.status === 401) forget();
+      if (response.status === 401 && !demoPass) forget();
       throw new ApiError(response.status, detail(parsed, `${response.status} ${response.statusText}`), parsed && parsed.code);
     }
     if (raw) return response.text();
@@ -47,5 +50,15 @@ const Api = (() => {
 
   function forget() { sessionStorage.removeItem(KEY); }
 
-  return { ApiError, call, device, pair, forget };
+  /** Start the demo call (demo mode on): the answer's pass reaches that call only. */
+  async function startDemo() {
+    demoPass = null;
+    const session = await call("POST", "/api/demo");
+    demoPass = session.token;
+    return session;
+  }
+
+  function endDemo() { demoPass = null; }
+
+  return { ApiError, call, device, pair, forget, startDemo, endDemo };
 })();

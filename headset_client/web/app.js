@@ -1,18 +1,20 @@
 // Officer client flow: pair → assignments → dispatch card → call → review.
-// The subject's agitation is never shown here: persona.state events are read for nothing.
+// With demo mode on, the pairing screen also offers "Try the demo": dispatch → call → review of
+// the demo card, with no pairing. The subject's agitation is never shown here.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
 const REVIEW_WAIT_MS = 4 * 60 * 1000;
 const REVIEW_WIDTH_PX = 1090;
-const state = { scenarios: [], scenario: null, call: null, sessionId: null, started: 0, timer: 0, ended: false };
+const state = { scenarios: [], scenario: null, call: null, sessionId: null, started: 0, timer: 0, ended: false, demo: false };
 
 function show(screen) {
   for (const el of document.querySelectorAll(".screen")) el.hidden = el.id !== screen;
   document.body.dataset.screen = screen;
   const paired = Api.device();
-  $("who").textContent = paired ? `Officer ${paired.officer.name}` : "";
-  $("unpair").hidden = !paired || screen === "call";
+  $("who").textContent = state.demo ? "Demo call" : paired ? `Officer ${paired.officer.name}` : "";
+  $("unpair").hidden = !paired || state.demo || screen === "call";
+  $("done").textContent = state.demo ? "Back to the start page" : "Back to assignments";
 }
 
 function clock(seconds) {
@@ -56,7 +58,31 @@ $("pair-form").addEventListener("submit", async (e) => {
   }
 });
 
-$("unpair").addEventListener("click", () => { Api.forget(); show("pair"); $("code").focus(); });
+$("unpair").addEventListener("click", () => { Api.forget(); start(); });
+
+// ---- the demo (demo mode on: no pairing) -----------------------------------------------------
+
+async function offerDemo() {
+  $("demo-offer").hidden = true;
+  try {
+    const demo = await Api.call("GET", "/api/demo");
+    if (!demo.enabled) return;
+    state.demoCard = demo.scenario;
+    $("demo-offer").hidden = false;
+  } catch { /* no demo offered: pairing works as before */ }
+}
+
+$("try-demo").addEventListener("click", () => {
+  state.demo = true;
+  $("demo-error").textContent = "";
+  brief(state.demoCard);
+});
+
+function leaveDemo() {
+  state.demo = false;
+  Api.endDemo();
+  start();
+}
 
 // ---- assignments and scenarios ---------------------------------------------------------------
 
@@ -98,7 +124,8 @@ function brief(scenario) {
   $("brief-title").textContent = scenario.title;
   $("dispatch").textContent = scenario.dispatch;
   $("brief-limit").textContent = `Up to ${Math.round(scenario.time_limit_s / 60)} minutes. ` +
-    "Speak out loud; the subject answers by voice.";
+    "Speak out loud; the subject answers by voice." +
+    (state.demo ? " A demo call: it is not counted as training." : "");
   $("brief-error").textContent = "";
   $("read").hidden = !("speechSynthesis" in window);
   show("brief");
@@ -106,7 +133,10 @@ function brief(scenario) {
 }
 
 $("read").addEventListener("click", () => speak(`Dispatch. ${state.scenario.dispatch}`));
-$("back").addEventListener("click", () => { if ("speechSynthesis" in window) speechSynthesis.cancel(); home(); });
+$("back").addEventListener("click", () => {
+  if ("speechSynthesis" in window) speechSynthesis.cancel();
+  if (state.demo) leaveDemo(); else home();
+});
 
 // ---- the call --------------------------------------------------------------------------------
 
@@ -151,7 +181,10 @@ $("start").addEventListener("click", async () => {
   $("call-status").classList.remove("live");
   $("call-title").textContent = state.scenario.title;
   try {
-    const session = await call.start(state.scenario.id);
+    const create = state.demo
+      ? () => Api.startDemo()
+      : () => Api.call("POST", "/api/sessions", { scenario_id: state.scenario.id });
+    const session = await call.start(create);
     state.sessionId = session.session_id;
     show("call");
     document.body.dataset.session = session.session_id;
@@ -248,8 +281,15 @@ async function scorable(sessionId) {
   }
 }
 
-$("done").addEventListener("click", home);
+$("done").addEventListener("click", () => { if (state.demo) leaveDemo(); else home(); });
 
 // ---- start -----------------------------------------------------------------------------------
 
-if (Api.device()) home(); else { show("pair"); $("code").focus(); }
+function start() {
+  if (Api.device()) { home(); return; }
+  show("pair");
+  $("code").focus();
+  offerDemo();
+}
+
+start();

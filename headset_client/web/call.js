@@ -11,13 +11,13 @@ class Call {
     this.session = null;
   }
 
-  /** Open the microphone, create the session and connect; resolves once connected. */
-  async start(scenarioId) {
+  /** Open the microphone, create the session with ``create()`` and connect. */
+  async start(create) {
     this.stream = await navigator.mediaDevices.getUserMedia({
       audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true, channelCount: 1 },
       video: false,
     });
-    this.session = await Api.call("POST", "/api/sessions", { scenario_id: scenarioId });
+    this.session = await create();
     const pc = (this.pc = new RTCPeerConnection({ iceServers: [] })); // LAN only: host candidates
     const channel = pc.createDataChannel("events", { ordered: true }); // before the offer
     channel.onmessage = (m) => {

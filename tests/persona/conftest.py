@@ -17,6 +17,7 @@ SCENARIO_IDS = (
     "bar_intoxicated",
     "coresponder_clinician",
     "dementia_wandering",
+    "demo_bus_shelter",
     "kitchen_knife",
     "manic_domestic",
     "overpass_voices",

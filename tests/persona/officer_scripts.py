@@ -222,6 +222,20 @@ GOOD: dict[str, list[str]] = {
         "after-hours line right now.",
         "Whatever you decide, Adrian, we'll do it at your pace.",
     ],
+    "demo_bus_shelter": [
+        "Hi, I'm Officer Daniels with the city police. Someone was worried about you. What's your"
+        " name?",
+        "Nora, take your time. I'm staying right here. What happened tonight?",
+        "It sounds like tonight went really wrong at work and now you're stuck out here.",
+        "That makes sense, Nora. Anyone would be upset after a night like that.",
+        "So you lost your job, your phone died, and you missed the last bus.",
+        "Are you hurt anywhere? Are you safe tonight?",
+        "You sound exhausted and scared about getting home.",
+        "You can choose: charge your phone in my car and call Jess, or wait for the night bus"
+        " with me.",
+        "Would you rather call Jess first, or take the night bus?",
+        "We'll go at your pace, Nora.",
+    ],
 }
 
 _BAD_COMMON = [
@@ -300,6 +314,11 @@ BAD: dict[str, list[Line]] = {
     "manic_domestic": [
         Line("Drop the drill! Get on the ground now!"),
         Line("Calm down! You're manic, buddy. Hands behind your back!", interrupted=True),
+        *_BAD_COMMON[3:],
+    ],
+    "demo_bus_shelter": [
+        Line("Hey! Stop kicking that bench and move along right now!"),
+        Line("Calm down! It's just a bus. Stand up now!", interrupted=True),
         *_BAD_COMMON[3:],
     ],
 }

@@ -42,6 +42,7 @@ def test_migrations_are_versioned_and_idempotent(tmp_path: Path) -> None:
         assert [tuple(r) for r in rows] == [
             (1, "0001_initial.sql"),
             (2, "0002_access_audit_and_units.sql"),
+            (3, "0003_demo_sessions.sql"),
         ]
         conn.execute("INSERT INTO schema_version VALUES (99, '0099_future.sql', 'now')")
     with pytest.raises(RecordsError, match="schema version 99, newer than this appliance"):

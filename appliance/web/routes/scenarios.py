@@ -12,7 +12,7 @@ from appliance.web.auth import OFFICER, Anyone
 router = APIRouter(prefix="/api", tags=["scenarios"])
 
 
-def _card(scenario: Scenario, staff: bool) -> dict[str, Any]:
+def card_of(scenario: Scenario, staff: bool) -> dict[str, Any]:
     """What a client may know of a card (never the hidden truth); staff also get the injects."""
     card: dict[str, Any] = {
         "id": scenario.id,
@@ -33,4 +33,4 @@ def _card(scenario: Scenario, staff: bool) -> dict[str, Any]:
 @router.get("/scenarios")
 async def scenarios(who: Anyone) -> list[dict[str, Any]]:
     """Every scenario card of the library, by id."""
-    return [_card(s, staff=who.role != OFFICER) for s in list_scenarios()]
+    return [card_of(s, staff=who.role != OFFICER) for s in list_scenarios()]
