@@ -97,6 +97,7 @@ class SessionEvent:
     t: float
     type: str
     name: str
+    details: Mapping[str, float | str] = field(default_factory=dict)  # other numbers and words
 
 
 @dataclass(frozen=True)
@@ -299,6 +300,13 @@ def _events(raw: Any) -> tuple[SessionEvent, ...]:
                 t,
                 _text(e.get("type", "event"), f"{where}.type"),
                 _text(e.get("name"), f"{where}.name", required=False),
+                {
+                    str(k): v
+                    for k, v in e.items()
+                    if k not in ("t", "type", "name")
+                    and isinstance(v, int | float | str)
+                    and not isinstance(v, bool)
+                },
             )
         )
     return tuple(sorted(out, key=lambda e: e.t))

@@ -272,6 +272,12 @@ class HeadsetClient:
             self._on_event(event)
         self._changes.notify()
 
+    def send(self, message: Event | str) -> None:
+        """Send one message to the appliance on the events channel (a headset's pose samples)."""
+        if self._channel is None or self._channel.readyState != "open":
+            raise SignallingError("the events channel is not open", code="not_started")
+        self._channel.send(message if isinstance(message, str) else message.dumps())
+
     async def end(self) -> dict[str, Any]:
         """End the session (DELETE), close the connection; return ``{"session_id", "outcome"}``."""
         if self.ended is not None:

@@ -81,8 +81,19 @@ class AgitationMachine:
         self._check_outcome()
         return self._emit(t)
 
-    def shift(self, delta: float, *, t: float, lock: StageLock | None = None) -> PersonaState:
-        """Move agitation by an inject or instructor nudge, optionally locking a stage."""
+    def shift(
+        self,
+        delta: float,
+        *,
+        t: float,
+        lock: StageLock | None = None,
+        spends_rapport: bool = False,
+    ) -> PersonaState:
+        """Move agitation by an inject, a nudge or a push into his space; optionally lock a stage.
+
+        ``spends_rapport``: the officer caused it (closing in on him), so it costs trust as a
+        harsh turn would.
+        """
         if self._outcome is not None:
             return self._emit(t)
         self._drift_to(t)
@@ -91,6 +102,8 @@ class AgitationMachine:
         if lock is not None:
             self._lock = (lock.stage, t + lock.seconds)
         self._level = self._bounded(self._level + delta, cap=max(self._level, self._edge()))
+        if spends_rapport and delta > 0:
+            self._rapport = max(0.0, self._rapport - 2.0 * delta / self._p.rapport_scale)
         return self._emit(t)
 
     # -- internals ---------------------------------------------------------------------------

@@ -13,7 +13,9 @@ Text = Annotated[str, Field(min_length=1, max_length=1200)]
 Line = Annotated[str, Field(min_length=1, max_length=300)]
 
 
-def _member_of(valid: tuple[str, ...], kind: str) -> AfterValidator:
+def member_of(valid: tuple[str, ...], kind: str) -> AfterValidator:
+    """A validator that accepts only the names in ``valid``."""
+
     def check(value: str) -> str:
         if value not in valid:
             raise ValueError(f"unknown {kind} {value!r} (valid: {', '.join(valid)})")
@@ -22,9 +24,9 @@ def _member_of(valid: tuple[str, ...], kind: str) -> AfterValidator:
     return AfterValidator(check)
 
 
-Act = Annotated[str, _member_of(DIALOGUE_ACTS, "dialogue act")]
-Competency = Annotated[str, _member_of(COMPETENCIES, "competency")]
-StageName = Annotated[str, _member_of(STAGES, "stage")]
+Act = Annotated[str, member_of(DIALOGUE_ACTS, "dialogue act")]
+Competency = Annotated[str, member_of(COMPETENCIES, "competency")]
+StageName = Annotated[str, member_of(STAGES, "stage")]
 
 
 class CardPart(BaseModel):

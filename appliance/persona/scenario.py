@@ -12,6 +12,7 @@ from pydantic import Field, ValidationError, model_validator
 from appliance.errors import ScenarioError
 from appliance.persona.bank import DialogueBank
 from appliance.persona.card_fields import Act, CardPart, Competency, Line, Slug, StageName, Text
+from appliance.persona.space import Proximity, SceneSpec
 from appliance.persona.vocabulary import OFFICER, OUTCOMES, STAGES, SUBJECT
 
 SCENARIO_DIR = Path(__file__).parent / "scenarios"
@@ -152,6 +153,7 @@ class AgitationSpec(CardPart):
     interruption: float = Field(ge=0, le=30)
     loudness: Loudness = Field(default_factory=Loudness)
     rate: Rate = Field(default_factory=Rate)
+    proximity: Proximity = Field(default_factory=Proximity)
     drift_per_minute: float = Field(ge=-10, le=10)
     habituation: float = Field(default=0.6, gt=0, le=1)
     habituation_window: int = Field(default=4, ge=1, le=20)
@@ -251,6 +253,7 @@ class Scenario(CardPart):
     id: Slug
     title: Line
     summary: Line
+    scene: SceneSpec
     time_limit_min: float = Field(gt=0, le=MAX_TIME_LIMIT_MIN)
     dispatch: Text
     hidden_truth: Text

@@ -10,6 +10,7 @@ from appliance.errors import ScenarioError
 from appliance.inference.llm_client import Message
 from appliance.persona.agitation import AgitationMachine, Features
 from appliance.persona.prompt import MAX_HISTORY_TURNS, PromptBuilder
+from appliance.persona.proximity import PoseSample, ProximityTracker, Push
 from appliance.persona.reply_filter import ReplyFilter
 from appliance.persona.routing import responders
 from appliance.persona.scenario import Scenario
@@ -35,6 +36,8 @@ class PersonaEngine:
         self._machine = AgitationMachine(scenario, t0=t0)
         self._prompts = PromptBuilder(scenario, max_history_turns=max_history_turns)
         self._context: list[str] = []
+        self._proximity = ProximityTracker(scenario.agitation.proximity)
+        self.pushes: list[Push] = []  # the officer's pushes into his space, in order
         self.events: list[dict[str, Any]] = []
         self.state_timeline: list[dict[str, Any]] = [self.state.timeline_entry()]
 
@@ -64,6 +67,21 @@ class PersonaEngine:
     def tick(self, t: float) -> PersonaState:
         """Let time pass to ``t`` (drift, stage locks, the time limit)."""
         return self._record(self._machine.advance(t))
+
+    def officer_pose(self, t: float, distance_m: float, approach_mps: float) -> PersonaState:
+        """Take one measured officer position (headset sessions); closing in may raise agitation.
+
+        The first one marks the transcript as measured (the review then scores distance).
+        """
+        if not any(e["type"] == "pose" for e in self.events):
+            self.events.append({"t": t, "type": "pose", "name": "measured"})
+        stage = self.state.stage
+        comfort_m = self.scenario.stages.get(stage).vr.distance_m
+        for push in self._proximity.feed(PoseSample(t, distance_m, approach_mps), stage, comfort_m):
+            self.pushes.append(push)
+            self.events.append(push.to_event())
+            self._record(self._machine.shift(push.points, t=t, spends_rapport=True))
+        return self.state
 
     def apply_inject(self, name: str, t: float) -> PersonaState:
         """Apply one of the card's instructor injects at time ``t``."""

@@ -16,7 +16,29 @@ STAGES: tuple[str, ...] = ("calm", "guarded", "agitated", "hostile", "peak")
 # How a session with the subject can end.
 OUTCOMES: tuple[str, ...] = ("resolved", "disengaged", "failed", "time_limit")
 
+# Built-in places the officer's client draws a card's scene as (headset_client/web/places.js).
+SCENE_KINDS: tuple[str, ...] = (
+    "overpass",
+    "sidewalk",
+    "roadside_car",
+    "parking_lot",
+    "kitchen",
+    "driveway",
+    "store",
+    "bus_shelter",
+    "backyard",
+    "room",
+)
+
 # Competency ids of the review rubric, in rubric order (one list, shared with the review engine).
 COMPETENCIES: tuple[str, ...] = COMPETENCY_IDS
 
-__all__ = ["COMPETENCIES", "DIALOGUE_ACTS", "OFFICER", "OUTCOMES", "STAGES", "SUBJECT"]
+__all__ = [
+    "COMPETENCIES",
+    "DIALOGUE_ACTS",
+    "OFFICER",
+    "OUTCOMES",
+    "SCENE_KINDS",
+    "STAGES",
+    "SUBJECT",
+]

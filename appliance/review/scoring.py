@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 
+from appliance.review.distance import distance_factors
 from appliance.review.draft import CompetencyResult, Context
 from appliance.review.evidence import select, to_evidence
 from appliance.review.rubric import BY_ID, COMPETENCIES, ceiling_for, level_for
@@ -23,6 +24,7 @@ def score_competencies(ctx: Context, weights: Mapping[str, float]) -> tuple[Comp
     out = []
     for comp in COMPETENCIES:
         d = SCORERS[comp.id](ctx)
+        d.factors.extend(distance_factors(comp.id, ctx.transcript))
         raw = max(0, min(100, d.base + sum(f.points for f in d.factors)))
         capped = min([raw] + [ceiling_for(c.max_level) for c in d.caps])
         level = level_for(capped)

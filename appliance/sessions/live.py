@@ -31,6 +31,7 @@ from appliance.sessions.jitter import hold_less
 from appliance.turn.call import Call
 from appliance.turn.conversation import Conversation
 from appliance.turn.events import Event, SessionEnded
+from appliance.turn.pose_input import PoseInput
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +109,7 @@ class LiveSession:
         self.call = Call(
             engine, self.conversation, TrackOutput(self.out), self.send, self.now, self._outcome
         )
+        self.poses = PoseInput(self.conversation, self.send, self.now)  # headset sessions
         self.channel: RTCDataChannel | None = None
         self.outcome: str | None = None
         self._on_ended = on_ended
@@ -173,9 +175,15 @@ class LiveSession:
         if channel.label != "events":
             return
         self.channel = channel
+        channel.on("message", self._on_message)
         for payload in self._pending:
             channel.send(payload)
         self._pending.clear()
+
+    def _on_message(self, message: str | bytes) -> None:
+        """The device's messages: only pose samples are expected (the gate drops the rest)."""
+        if not self.ended:
+            self.poses.receive(message)
 
     def _on_track(self, track: MediaStreamTrack) -> None:
         if track.kind == "audio":  # before any packet arrives (the offer is being answered)
@@ -305,4 +313,5 @@ class LiveSession:
             "stage": state.stage,
             "outcome": self.outcome,
             "turns": len(self.conversation.turns),
+            "pose": self.poses.stats(),
         }

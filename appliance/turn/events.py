@@ -97,6 +97,29 @@ class SpeechEnd(Event):
 
 
 @dataclass(frozen=True)
+class OfficerPose(Event):
+    """Sent by a headset (≈5 Hz, never above 10): the officer's distance to the subject and approach rate (m/s, + = closing)."""  # noqa: E501
+
+    type: ClassVar[str] = "officer.pose"
+    distance_m: float
+    approach_mps: float
+
+
+@dataclass(frozen=True)
+class OfficerDistance(Event):
+    """The measured distance (≈1 Hz), pose messages received and dropped; `note` and `points` when closing in raised agitation."""  # noqa: E501
+
+    type: ClassVar[str] = "officer.distance"
+    t: float
+    distance_m: float | None
+    approach_mps: float
+    received: int
+    dropped: int
+    note: str = ""
+    points: float = 0.0
+
+
+@dataclass(frozen=True)
 class BargeIn(Event):
     """The officer talked over the subject: the reply was cut, ``dropped_s`` of audio unplayed."""
 
@@ -146,6 +169,8 @@ EVENTS: dict[str, type[Event]] = {
         PersonaStateChanged,
         SpeechStart,
         SpeechEnd,
+        OfficerPose,
+        OfficerDistance,
         BargeIn,
         TurnTiming,
         SessionEnded,

@@ -55,7 +55,10 @@ COMMON = {
     "referrer-policy": "no-referrer",
     "cross-origin-opener-policy": "same-origin",
     "cross-origin-resource-policy": "same-origin",
-    "permissions-policy": "microphone=(self), camera=(), geolocation=(), payment=(), usb=()",
+    "permissions-policy": (
+        "microphone=(self), xr-spatial-tracking=(self), camera=(), geolocation=(), payment=(),"
+        " usb=()"
+    ),
 }
 
 

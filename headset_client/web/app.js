@@ -1,12 +1,17 @@
 // Officer client flow: pair → assignments → dispatch card → call → review.
 // With demo mode on, the pairing screen also offers "Try the demo": dispatch → call → review of
-// the demo card, with no pairing. The subject's agitation is never shown here.
+// the demo card, with no pairing. The subject's agitation is never shown here: persona.state
+// events only pose his figure.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
 const REVIEW_WAIT_MS = 4 * 60 * 1000;
 const REVIEW_WIDTH_PX = 1090;
-const state = { scenarios: [], scenario: null, call: null, sessionId: null, started: 0, timer: 0, ended: false, demo: false };
+const state = {
+  scenarios: [], scenario: null, call: null, sessionId: null, started: 0, timer: 0, ended: false,
+  demo: false,
+  scene: null, cue: null, // the scene of the call (scene.js) and the last persona.state it was given
+};
 
 function show(screen) {
   for (const el of document.querySelectorAll(".screen")) el.hidden = el.id !== screen;
@@ -151,7 +156,58 @@ function caption(speaker, text) {
   $("captions").scrollTop = $("captions").scrollHeight;
 }
 
+// ---- the scene: the place and the subject's figure (inline, or in VR on a headset) ------------
+
+function captionsOn() { return !$("captions").classList.contains("off"); }
+
+function openScene(call) {
+  const api = window.CodeBluScene;
+  if (!api || state.scene) return;
+  const card = state.scenario;
+  $("scene").hidden = false;
+  try {
+    state.scene = api.mount($("scene"), { kind: (card.scene || {}).kind || "room", characters: card.characters || [] });
+  } catch (err) { // no WebGL: the call goes on without the scene
+    $("scene").hidden = true;
+    return;
+  }
+  state.scene.onPose = (distance, rate) => call.send({ type: "officer.pose", distance_m: distance, approach_mps: rate });
+  if (state.cue) state.scene.state(state.cue);
+  if ($("subject").srcObject) state.scene.voice($("subject").srcObject, $("subject"));
+  api.vrSupported().then((ok) => { $("enter-vr").hidden = !ok; });
+}
+
+function closeScene() {
+  if (state.scene) state.scene.close();
+  state.scene = null;
+  state.cue = null;
+  $("scene").hidden = true;
+  $("enter-vr").hidden = true;
+}
+
+$("enter-vr").addEventListener("click", async () => {
+  try {
+    if (state.scene && !(await state.scene.enterVR())) $("call-note").textContent = "This browser has no VR mode.";
+  } catch (err) {
+    $("call-note").textContent = `VR could not start: ${err.message || err}`;
+  }
+});
+
+function onSceneEvent(event) {
+  if (event.type === "persona.state") state.cue = event;
+  if (!state.scene) return;
+  if (event.type === "persona.state") state.scene.state(event);
+  else if (event.type === "persona.speech.start") {
+    state.scene.speech(event, true);
+    state.scene.caption(captionsOn() ? event.text : "");
+  } else if (event.type === "persona.speech.end") {
+    state.scene.speech(event, false);
+    state.scene.caption("");
+  }
+}
+
 function onEvent(event) {
+  onSceneEvent(event);
   switch (event.type) {
     case "persona.speech.start": caption(event.speaker || "subject", event.text); break;
     case "transcript.final": if (event.speaker === "officer") caption("officer", event.text); break;
@@ -174,7 +230,8 @@ $("start").addEventListener("click", async () => {
   $("start").disabled = true;
   $("brief-error").textContent = "";
   state.ended = false;
-  const call = (state.call = new Call({ onEvent, onState, audio: $("subject") }));
+  const onStream = (stream) => { if (state.scene) state.scene.voice(stream, $("subject")); };
+  const call = (state.call = new Call({ onEvent, onState, audio: $("subject"), onStream }));
   $("captions").replaceChildren();
   $("call-note").textContent = "";
   $("call-status").textContent = "Connecting…";
@@ -187,6 +244,7 @@ $("start").addEventListener("click", async () => {
     const session = await call.start(create);
     state.sessionId = session.session_id;
     show("call");
+    openScene(call);
     document.body.dataset.session = session.session_id;
     state.started = performance.now();
     $("clock").textContent = "0:00";
@@ -228,6 +286,7 @@ function finish(outcome) {
   if (state.ended) return;
   state.ended = true;
   clearInterval(state.timer);
+  closeScene();
   if (state.call) state.call.close();
   document.body.dataset.outcome = outcome || "ended";
   showReview(state.sessionId);

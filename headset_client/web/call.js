@@ -2,8 +2,10 @@
 "use strict";
 
 class Call {
-  constructor({ onEvent, onState, audio }) {
+  constructor({ onEvent, onState, audio, onStream }) {
     this.onEvent = onEvent;
+    this.onStream = onStream || (() => {});
+    this.channel = null;
     this.onState = onState;
     this.audio = audio;
     this.pc = null;
@@ -19,7 +21,7 @@ class Call {
     });
     this.session = await create();
     const pc = (this.pc = new RTCPeerConnection({ iceServers: [] })); // LAN only: host candidates
-    const channel = pc.createDataChannel("events", { ordered: true }); // before the offer
+    const channel = (this.channel = pc.createDataChannel("events", { ordered: true })); // before the offer
     channel.onmessage = (m) => {
       let event;
       try { event = JSON.parse(m.data); } catch { return; }
@@ -29,6 +31,7 @@ class Call {
     pc.ontrack = (e) => {
       this.audio.srcObject = e.streams[0] || new MediaStream([e.track]);
       this.audio.play().catch(() => this.onState("muted"));
+      this.onStream(this.audio.srcObject);
     };
     pc.onconnectionstatechange = () => this.onState(pc.connectionState);
     await pc.setLocalDescription(await pc.createOffer());
@@ -36,6 +39,11 @@ class Call {
     const answer = await Api.call("POST", this.session.offer_url, { sdp: pc.localDescription.sdp, type: "offer" });
     await pc.setRemoteDescription(answer);
     return this.session;
+  }
+
+  /** Send one event to the appliance on the data channel (a headset's pose samples); dropped if closed. */
+  send(event) {
+    if (this.channel && this.channel.readyState === "open") this.channel.send(JSON.stringify(event));
   }
 
   /** Non-trickle: wait until ICE gathering is complete, so the offer carries every candidate. */

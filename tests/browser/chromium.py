@@ -41,7 +41,7 @@ def need_chromium() -> None:
 
 
 @contextlib.contextmanager
-def chromium(profile: Path, fake_audio: Path) -> Iterator[Any]:
+def chromium(profile: Path, fake_audio: Path, extra_flags: tuple[str, ...] = ()) -> Iterator[Any]:
     """A headless Chromium whose microphone speaks ``fake_audio`` once, in a fresh profile."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -50,7 +50,7 @@ def chromium(profile: Path, fake_audio: Path) -> Iterator[Any]:
     options.binary_location = CHROMIUM
     options.accept_insecure_certs = True
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # CSP reports go there
-    for flag in FLAGS:
+    for flag in (*FLAGS, *extra_flags):
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={profile}")
     options.add_argument(f"--use-file-for-fake-audio-capture={fake_audio}%noloop")

@@ -35,7 +35,10 @@ const Live = {
       turns: (entry.turns || []).map((t) => ({ speaker: t.speaker, text: t.text })),
       states: (entry.state_timeline || []).map((p) => [p.t, p.agitation]),
       latency: null,
+      distance: null, pushes: [], // the headset's measured distance and pushes (officer.distance)
     };
+    const pose = entry.pose || {};
+    if (pose.received) s.distance = { m: pose.distance_m, rate: 0, received: pose.received, dropped: pose.dropped };
     const last = (entry.timings || []).slice(-1)[0];
     if (last && last.stages_ms) s.latency = last.stages_ms.total;
     this.sessions.set(s.id, s);
@@ -57,6 +60,10 @@ const Live = {
       case "persona.state":
         s.agitation = msg.agitation; s.stage = msg.stage;
         s.states.push([msg.t, msg.agitation]);
+        break;
+      case "officer.distance":
+        s.distance = { m: msg.distance_m, rate: msg.approach_mps, received: msg.received, dropped: msg.dropped };
+        if (msg.note) s.pushes.push(`${clock(msg.t)} ${msg.note} (+${Math.round(msg.points)})`);
         break;
       case "turn.timing": if (msg.stages_ms && msg.stages_ms.total !== undefined) s.latency = msg.stages_ms.total; break;
       case "session.ended":
@@ -129,6 +136,10 @@ const Live = {
     $("session-agitation").textContent = Math.round(s.agitation || 0);
     $("session-stage").textContent = s.stage || "";
     $("session-latency").textContent = s.latency == null ? "–" : `${Math.round(s.latency)} ms`;
+    const d = s.distance;
+    $("session-distance").textContent = !d ? "not measured (no headset)"
+      : `${d.m == null ? "–" : `${d.m.toFixed(1)} m`}, closing ${d.rate.toFixed(1)} m/s · pose messages ${d.received}, dropped ${d.dropped}`;
+    $("session-pushes").replaceChildren(...s.pushes.slice(-4).map((p) => h("li", {}, p)));
     const tMax = Math.max(60, this.elapsed(s), ...s.states.map((p) => p[0]));
     $("session-chart").replaceChildren(lineChart([{ name: "agitation", cls: "agitation", points: s.states }],
       { xMax: tMax, xLabel: (v) => clock(v), label: "Subject agitation over time" }));

@@ -21,6 +21,8 @@ def card_of(scenario: Scenario, staff: bool) -> dict[str, Any]:
         "category": scenario.review.topic_category,
         "dispatch": scenario.dispatch,
         "time_limit_s": scenario.time_limit_s,
+        "scene": {"kind": scenario.scene.kind, "description": scenario.scene.description},
+        "characters": [c.id for c in scenario.characters],  # drawn beside the officer
     }
     if staff:
         card["injects"] = [
