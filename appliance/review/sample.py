@@ -4,7 +4,7 @@
 ``overpass_voices`` card: every officer line goes through the real dialogue analysis (with what
 Elliot said before it) and the card's agitation state machine, which decides agitation, stage,
 rapport and the outcome; the card's ``truck_horn`` inject fires once. Elliot's replies are
-scripted (live, the LLM writes them in the stage the machine is in). It writes
+scripted here (live, the card's dialogue bank answers in the stage the machine is in). It writes
 ``sample_transcript.json``, ``sample_review.json`` and ``sample_review.html``.
 """
 
