@@ -30,6 +30,7 @@ class TurnCheckpoints:
         self._dirty = asyncio.Event()
         self._loop = asyncio.get_running_loop()
         self.kept = 0  # turns already in the records
+        self._written: list[Any] = []  # those turns, as written
 
     def changed(self) -> None:
         """A turn was added: write it soon (thread-safe: officer turns come from a model thread)."""
@@ -45,8 +46,16 @@ class TurnCheckpoints:
     async def write(self) -> None:
         """Write the turns and events not yet in the records; a failure is retried next turn."""
         transcript = self._transcript()
+        turns = list(transcript.get("turns") or [])
+        # A turn recorded late can land before turns already written (it started first): the
+        # records are rewritten from the first turn that is not what was written there.
+        first = next(
+            (i for i, (a, b) in enumerate(zip(self._written, turns, strict=False)) if a != b),
+            self.kept,
+        )
         try:
-            self.kept = await self._records.run(checkpoint_session, transcript, self.kept)
+            self.kept = await self._records.run(checkpoint_session, transcript, first)
+            self._written = turns
         except ApplianceError as exc:
             log.error(
                 "turns not written: %s", exc.message, extra={"session": transcript["session_id"]}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -143,18 +143,26 @@ class Conversation:
         features: dict[str, float] | None = None,
         analysis: TurnAnalysis | None = None,
     ) -> None:
-        self.turns.append(
-            Turn(
-                len(self.turns),
-                speaker,
-                round(start, 3),
-                round(end, 3),
-                text,
-                features or {},
-                interrupted,
-                analysis,
-            )
+        turn = Turn(
+            len(self.turns),
+            speaker,
+            round(start, 3),
+            round(end, 3),
+            text,
+            features or {},
+            interrupted,
+            analysis,
         )
+        # A turn is recorded when it is over, so one can start before the turn recorded last:
+        # the officer began speaking just before the subject's reply started, then talked over
+        # it. The transcript is in order of start, as a review requires.
+        at = len(self.turns)
+        while at and self.turns[at - 1].start > turn.start:
+            at -= 1
+        self.turns.insert(at, turn)
+        for i in range(at, len(self.turns)):
+            if self.turns[i].index != i:
+                self.turns[i] = replace(self.turns[i], index=i)
         if self.on_turn is not None:
             self.on_turn()
 
