@@ -21,7 +21,9 @@ from appliance.audio.frames import float_to_int16, int16_to_float, resample
 from appliance.inference.tts import NeutralStyle, PiperTTS, Speech, VoiceStyle
 
 log = logging.getLogger(__name__)
-MEMORY_ITEMS = 256
+# Lines kept in memory, by size: at 48 kHz a line is 100–600 KiB, and a session says each line once,
+# so memory serves repeats and the lines just synthesized; the disk serves the rest in a few ms.
+MEMORY_BYTES = 24 * 1024 * 1024
 
 
 class SpeechCache:
@@ -35,6 +37,7 @@ class SpeechCache:
         self.model_id = model_id
         self.rate = rate  # the rate lines are played at (None: the voice's own)
         self._memory: OrderedDict[str, Speech] = OrderedDict()
+        self._memory_bytes = 0
         self.hits = 0
         self.misses = 0
 
@@ -102,9 +105,18 @@ class SpeechCache:
             log.warning("speech cache not written: %s", exc)
 
     def _remember(self, key: str, speech: Speech) -> None:
+        if (old := self._memory.pop(key, None)) is not None:
+            self._memory_bytes -= old.pcm.nbytes
         self._memory[key] = speech
-        while len(self._memory) > MEMORY_ITEMS:
-            self._memory.popitem(last=False)
+        self._memory_bytes += speech.pcm.nbytes
+        while self._memory_bytes > MEMORY_BYTES and len(self._memory) > 1:
+            _, dropped = self._memory.popitem(last=False)
+            self._memory_bytes -= dropped.pcm.nbytes
+
+    @property
+    def memory_bytes(self) -> int:
+        """Bytes of audio held in memory (at most ``MEMORY_BYTES``, or one longer line)."""
+        return self._memory_bytes
 
     async def warm(self, lines: Iterable[tuple[str, VoiceStyle]]) -> int:
         """Synthesize every line not cached yet (one at a time); the number made."""

@@ -161,3 +161,17 @@ async def test_a_full_disk_costs_the_cache_never_the_line(
     cache = SpeechCache(engine.tts, tmp_path, "joe")
     speech = await cache.speak("Okay. Okay.", None)
     assert len(speech.pcm) > 0 and not _files(tmp_path)
+
+
+async def test_lines_in_memory_stay_within_their_budget(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert engine.tts is not None
+    cache = SpeechCache(engine.tts, tmp_path, "joe")
+    first = await cache.speak("Leave me alone.", None)
+    monkeypatch.setattr("appliance.inference.speech_cache.MEMORY_BYTES", first.pcm.nbytes * 2)
+    for line in ("Stay back.", "I said stay back.", "Why are you here?"):
+        await cache.speak(line, None)
+        assert cache.memory_bytes <= first.pcm.nbytes * 2
+    again = await cache.speak("Leave me alone.", None)  # dropped from memory, read from disk
+    assert np.array_equal(first.pcm, again.pcm) and cache.misses == 4
