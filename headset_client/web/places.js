@@ -44,7 +44,8 @@ const BUILD = {
   },
   roadside_car: (g) => {
     g.add(ground(0x4a5a3a), box(7, 0.02, 40, 0x333333, -1, 0, 0));
-    g.add(car(0x2255aa, -1.6, -1.5), car(0xdddddd, -1.6, 6.5));
+    // His car side-on a step ahead, its open driver's door where he sits; the patrol car behind.
+    g.add(car(0x2255aa, -0.3, -2.1, Math.PI / 2), car(0xdddddd, -1.6, 6.5));
   },
   parking_lot: (g) => {
     g.add(ground(0x2d2d30));

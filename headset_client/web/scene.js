@@ -7,6 +7,7 @@ import { buildPlace } from "./places.js";
 import { gestureFamily, postureFamily } from "./poses.js";
 
 const EYE_M = 1.6;
+const AIM_M = 1.1; // the inline view tilts to his chest height, so a close or seated figure is in frame
 const POSE_HZ = 5;
 const GLIDE_MPS = 2.0; // the subject walks to a new stage's spot, never jumps
 
@@ -32,6 +33,7 @@ class Scene {
     this.scene.add(this.subject.root);
     this.target = 4;
     this.subject.root.position.set(0, 0, -this.target);
+    this.aim();
     // Extra characters: the co-responding clinician beside the officer, anyone else (a partner,
     // a parent) a step to the side of the subject.
     this.others = {};
@@ -58,7 +60,7 @@ class Scene {
     this.ro = new ResizeObserver(() => this.resize());
     this.ro.observe(container);
     this.clock = new THREE.Clock();
-    this.renderer.setAnimationLoop(() => this.frame());
+    this.renderer.setAnimationLoop((time, xrFrame) => this.frame(time, xrFrame));
     this.report();
   }
 
@@ -75,9 +77,17 @@ class Scene {
     const cue = event.cue || {};
     this.target = Math.max(0.5, Number(cue.distance_m) || this.target);
     Object.assign(this.subject, { posture: postureFamily(cue.posture), gesture: gestureFamily(cue.gesture) });
+    this.aim();
     const d = this.container.dataset;
     Object.assign(d, { posture: cue.posture || "", gesture: cue.gesture || "", stage: event.stage || "" });
     this.report();
+  }
+
+  /** The inline view: at the officer's eye height, looking ahead and down to the stage's distance. */
+  aim() {
+    if (this.renderer.xr.isPresenting) return; // the headset places the camera
+    this.camera.position.set(0, EYE_M, 0);
+    this.camera.rotation.set(-Math.atan2(EYE_M - AIM_M, this.target), 0, 0);
   }
 
   /** persona.speech.start / .end: the speaker's mouth and light move while the line plays. */
@@ -105,9 +115,11 @@ class Scene {
   voice(stream, audioElement) {
     try {
       const ctx = (this.audio = this.audio || new AudioContext());
+      if (this.source) this.source.disconnect(); // a new stream replaces the old one, never doubles it
       const panner = (this.panner = ctx.createPanner());
       Object.assign(panner, { panningModel: "HRTF", distanceModel: "inverse", refDistance: 1.5 });
-      ctx.createMediaStreamSource(stream).connect(panner).connect(ctx.destination);
+      this.source = ctx.createMediaStreamSource(stream);
+      this.source.connect(panner).connect(ctx.destination);
       // The element keeps playing (Chrome needs it for the stream to flow), muted once the
       // panner is heard; until then, or if the context never starts, the element is the voice.
       const take = () => { if (ctx.state === "running") audioElement.muted = true; };
@@ -134,10 +146,49 @@ class Scene {
       arms: s.arms.map((a) => [a.rotation.x, a.rotation.z]),
       legs: s.legs.map((l) => l.rotation.x),
       others: Object.entries(this.others).map(([id, c]) => `${id}:${c.beside}`),
+      hearing: this.hearing(),
     };
   }
 
-  frame() {
+  /** Where the Web Audio listener stands and looks, and where the voice comes from (null: no voice). */
+  hearing() {
+    if (!this.panner || !this.audio) return null;
+    const l = this.audio.listener, p = this.panner;
+    const read = (params) => params.map((k) => (l[k] ? l[k].value : null));
+    return {
+      listener: read(["positionX", "positionY", "positionZ"]),
+      forward: read(["forwardX", "forwardY", "forwardZ"]),
+      up: read(["upX", "upY", "upZ"]),
+      voice: p.positionX ? [p.positionX.value, p.positionY.value, p.positionZ.value] : null,
+    };
+  }
+
+  /**
+   * The officer's eyes in the world: in VR the headset's viewer pose of this frame (the point
+   * between the eyes), else the inline camera.
+   */
+  eyes(xrFrame) {
+    const xr = this.renderer.xr;
+    if (xr.isPresenting) {
+      const frame = xrFrame || xr.getFrame(), space = xr.getReferenceSpace();
+      const viewer = frame && space ? frame.getViewerPose(space) : null;
+      if (viewer) {
+        const { position: p, orientation: q } = viewer.transform;
+        return { position: new THREE.Vector3(p.x, p.y, p.z), quaternion: new THREE.Quaternion(q.x, q.y, q.z, q.w) };
+      }
+      // No pose this frame (tracking lost): the XR camera as three.js last placed it.
+      const m = xr.getCamera().matrix;
+      const position = new THREE.Vector3(), quaternion = new THREE.Quaternion();
+      m.decompose(position, quaternion, new THREE.Vector3());
+      return { position, quaternion };
+    }
+    this.camera.updateMatrixWorld();
+    const position = new THREE.Vector3(), quaternion = new THREE.Quaternion();
+    this.camera.matrixWorld.decompose(position, quaternion, new THREE.Vector3());
+    return { position, quaternion };
+  }
+
+  frame(time, xrFrame) {
     const dt = Math.min(0.1, this.clock.getDelta());
     const t = this.clock.elapsedTime;
     const root = this.subject.root;
@@ -146,8 +197,8 @@ class Scene {
     root.position.z = -(z + step);
     pose(this.subject, t);
     mouth(this.subject, this.speaking === "subject", t);
-    const eye = this.renderer.xr.isPresenting ? this.renderer.xr.getCamera() : this.camera;
-    const head = new THREE.Vector3().setFromMatrixPosition(eye.matrixWorld);
+    const eyes = this.eyes(xrFrame);
+    const head = eyes.position;
     for (const [id, fig] of Object.entries(this.others)) {
       pose(fig, t);
       mouth(fig, this.speaking === id, t);
@@ -159,17 +210,36 @@ class Scene {
     root.rotation.y = Math.atan2(head.x - root.position.x, head.z - root.position.z); // faces the officer
     this.captionBoard.position.set(root.position.x, 2.15, root.position.z);
     this.captionBoard.lookAt(head);
-    if (this.panner && this.audio) this.placeVoice(head);
+    if (this.panner && this.audio) this.placeVoice(eyes);
     if (this.renderer.xr.isPresenting) this.sendPose(head);
     this.renderer.render(this.scene, this.camera);
   }
 
-  placeVoice(head) {
-    const p = this.subject.root.position, l = this.audio.listener, now = this.audio.currentTime;
-    this.panner.positionX.setValueAtTime(p.x - head.x, now);
-    this.panner.positionY.setValueAtTime(1.6 - head.y, now);
-    this.panner.positionZ.setValueAtTime(p.z - head.z, now);
-    if (l.positionX) l.positionX.setValueAtTime(0, now);
+  /**
+   * His voice from his head, heard from the officer's: the panner at the subject's head in the
+   * world, the listener at the officer's eyes facing where they face (in VR it follows the
+   * headset every frame, so turning away moves the voice round).
+   */
+  placeVoice({ position: ear, quaternion }) {
+    const now = this.audio.currentTime, l = this.audio.listener;
+    this.subject.root.updateMatrixWorld(true);
+    const mouthAt = this.subject.head.getWorldPosition(new THREE.Vector3());
+    const forward = new THREE.Vector3(0, 0, -1).applyQuaternion(quaternion);
+    const up = new THREE.Vector3(0, 1, 0).applyQuaternion(quaternion);
+    const set = (param, value) => param.setValueAtTime(value, now);
+    if (this.panner.positionX) {
+      [this.panner.positionX, this.panner.positionY, this.panner.positionZ].forEach((a, i) => set(a, mouthAt.getComponent(i)));
+    } else {
+      this.panner.setPosition(mouthAt.x, mouthAt.y, mouthAt.z);
+    }
+    if (l.positionX) {
+      const params = ["positionX", "positionY", "positionZ", "forwardX", "forwardY", "forwardZ", "upX", "upY", "upZ"];
+      const values = [ear.x, ear.y, ear.z, forward.x, forward.y, forward.z, up.x, up.y, up.z];
+      params.forEach((k, i) => set(l[k], values[i]));
+    } else { // older browsers: the deprecated setters
+      l.setPosition(ear.x, ear.y, ear.z);
+      l.setOrientation(forward.x, forward.y, forward.z, up.x, up.y, up.z);
+    }
   }
 
   /** Headset only: the horizontal distance to him and how fast the officer closes it. */
@@ -192,7 +262,7 @@ class Scene {
     this.renderer.xr.setReferenceSpaceType("local-floor");
     await this.renderer.xr.setSession(session);
     this.lastPose = null;
-    session.addEventListener("end", () => { this.lastPose = null; this.resize(); });
+    session.addEventListener("end", () => { this.lastPose = null; this.resize(); this.aim(); });
     return true;
   }
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import os
 import time
 from pathlib import Path
@@ -121,8 +122,14 @@ async def test_every_card_renders_and_the_figure_takes_each_stages_pose(
     tls_app: FastAPI, tmp_path: Path
 ) -> None:
     need_chromium()
+    started = time.time()
     seen = await asyncio.to_thread(preview_every_card, tls_app.state.test_url, tmp_path)
     assert set(seen) == {c.id for c in list_scenarios()}
+    # Every card, the demo's bus shelter too, has a fresh screenshot of its agitated stage.
+    assert seen["demo_bus_shelter"]["calm"]["attributes"]["kind"] == "bus_shelter"
+    for card_id in seen:
+        shot = shots_dir(tmp_path) / f"{card_id}.png"
+        assert shot.is_file() and shot.stat().st_mtime >= started - 1, shot
     for card_id, stages in seen.items():
         card = load_scenario(card_id)
         for stage, shown in stages.items():
@@ -224,3 +231,100 @@ async def test_the_call_page_shows_the_scene_of_the_card(tls_app: FastAPI, tmp_p
     assert shown["pose"].split("/")[0] in POSTURES
     assert shown["vr_button_hidden"] is True  # headless Chromium offers no immersive VR
     assert shown["scene_after"] is True
+
+
+VOICE = """
+const s = window.CodeBluScene.preview;
+const ac = new AudioContext(), dest = ac.createMediaStreamDestination();
+const tone = ac.createOscillator();
+tone.connect(dest);
+tone.start();
+const element = new Audio();
+element.srcObject = dest.stream;
+element.play().catch(() => {});
+s.voice(dest.stream, element);
+"""
+
+HEADSET = """
+const s = window.CodeBluScene.preview, xr = s.renderer.xr, [x, y, z, turn] = arguments[0];
+const orientation = {x: 0, y: Math.sin(turn / 2), z: 0, w: Math.cos(turn / 2)};
+const viewer = {transform: {position: {x, y, z}, orientation}};
+xr.getReferenceSpace = () => ({});
+xr.getFrame = () => ({getViewerPose: () => viewer});
+s.render = s.renderer.render;
+s.renderer.render = () => {};  // no XR session to draw into; the pose is what is tested
+s.sent = [];
+s.onPose = (distance, rate) => s.sent.push([distance, rate, performance.now() / 1000]);
+xr.isPresenting = true;
+"""
+
+
+def hears(driver: Any, listener: list[float], forward: list[float]) -> bool:
+    heard = snapshot(driver)["hearing"]
+    if not heard or None in heard["listener"] or None in heard["forward"]:
+        return False
+    close = [
+        abs(a - b) < 0.02
+        for a, b in zip(heard["listener"] + heard["forward"], listener + forward, strict=True)
+    ]
+    return all(close) and abs(heard["up"][1] - 1) < 0.02
+
+
+def listen_in_the_preview(url: str, tmp_path: Path) -> dict[str, Any]:
+    with chromium(tmp_path / "voice-profile", silence(tmp_path), WEBGL) as driver:
+        viewport(driver, 640, 400)
+        driver.get(f"{url}/app/scene.html?kind=overpass")
+        wait_for(
+            driver,
+            "the scene page",
+            30,
+            lambda d: d.execute_script("return document.body.dataset.ready === 'yes'"),
+        )
+        driver.execute_script(VOICE)
+        heard: dict[str, Any] = {}
+        # A tablet: the fixed inline camera at eye height, looking ahead (-z) and down at him
+        # (his chest, 1.1 m up, at the default 4 m).
+        tilt = math.atan2(1.6 - 1.1, 4.0)
+        ahead = [0, -math.sin(tilt), -math.cos(tilt)]
+        wait_for(
+            driver,
+            "the listener at the inline camera",
+            20,
+            lambda d: hears(d, [0, 1.6, 0], ahead),
+        )
+        heard["tablet"] = snapshot(driver)["hearing"]
+        # The inline camera moved and turned left: the listener goes with it.
+        driver.execute_script(
+            "const c = window.CodeBluScene.preview.camera;"
+            "c.position.set(0.5, 1.6, -1); c.rotation.set(0, Math.PI / 2, 0);"
+        )
+        wait_for(
+            driver, "the listener to turn left", 20, lambda d: hears(d, [0.5, 1.6, -1], [-1, 0, 0])
+        )
+        # A headset: the viewer pose of each XR frame, turned to the right, two metres closer.
+        driver.execute_script(HEADSET, [0.2, 1.7, -1.5, -math.pi / 2])
+        wait_for(
+            driver,
+            "the listener at the headset",
+            20,
+            lambda d: hears(d, [0.2, 1.7, -1.5], [1, 0, 0]),
+        )
+        heard["headset"] = snapshot(driver)["hearing"]
+        time.sleep(1.0)
+        heard["sent"] = driver.execute_script("return window.CodeBluScene.preview.sent")
+        return heard
+
+
+async def test_the_voice_follows_the_officers_head(tls_app: FastAPI, tmp_path: Path) -> None:
+    need_chromium()
+    heard = await asyncio.to_thread(listen_in_the_preview, tls_app.state.test_url, tmp_path)
+    # His voice comes from his head, four metres ahead (the default distance), wherever one stands.
+    for where in ("tablet", "headset"):
+        x, y, z = heard[where]["voice"]
+        assert abs(x) < 0.1 and 1.4 < y < 1.8 and abs(z + 4) < 0.1, heard
+    # The headset's distance went out at about five a second: 2.5 m, standing still.
+    sent = heard["sent"]
+    assert len(sent) >= 2, sent
+    assert all(abs(d - math.hypot(0.2, 2.5)) < 0.05 and abs(r) < 0.05 for d, r, _ in sent), sent
+    gaps = [b[2] - a[2] for a, b in zip(sent, sent[1:], strict=False)]
+    assert min(gaps) >= 0.19 and max(gaps) < 1.0, gaps
