@@ -1,0 +1,198 @@
+"""Ours and a Pipecat peer, side by side in one run, on the same officer utterances.
+
+    .venv/bin/python -m benchmarks.peers.side_by_side [--turns 6] [--pause-s 1.0]
+        [--systems ours-llm pipecat ours-authored] [--out benchmarks/results/] [--label L]
+
+Each system gets one session of ``--turns`` officer turns over real WebRTC on loopback, one after
+the other on the same machine: our appliance (``python -m appliance serve``, isolated ports) with
+the ``llm`` voice and with the ``authored`` voice, and the Pipecat peer (``pipecat_bot``, in
+``var/peers-venv``) on the same bundled models and the same llama.cpp server set-up. Latency is
+measured at the client, the same way for all: the frame carrying the officer's last voiced sample
+sent → the first voiced reply frame received. Prints p50/p95 per system and ours/Pipecat, and
+writes a JSON result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import tempfile
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from appliance.settings import load_settings
+from benchmarks.appliance_process import ApplianceProcess, isolated_env
+from benchmarks.devices import pair_devices
+from benchmarks.live_load import (
+    SCENARIOS,
+    LoadPlan,
+    TurnRecord,
+    reply_gaps,
+    run_session,
+    utterance_index,
+)
+from benchmarks.machine import load_average, machine_info
+from benchmarks.peers.peer_client import PeerClient
+from benchmarks.peers.pipecat_process import pipecat_peer
+from benchmarks.summary import spread
+from benchmarks.utterances import UtteranceSet, synthesize_lines
+
+DEFAULT_OUT = Path(__file__).resolve().parent.parent / "results"
+SYSTEMS = ("ours-llm", "pipecat", "ours-authored")
+SCENARIO = SCENARIOS[0]  # session 0 of live_load: the same card for every system
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """The command line."""
+    p = argparse.ArgumentParser(
+        prog="python -m benchmarks.peers.side_by_side",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--turns", type=int, default=6, help="officer turns per system")
+    p.add_argument("--pause-s", type=float, default=1.0, help="silence after each reply")
+    p.add_argument("--systems", nargs="+", choices=SYSTEMS, default=list(SYSTEMS))
+    p.add_argument("--profile", help="hardware profile (default: the configured one)")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    p.add_argument("--label", default="")
+    p.add_argument("--reply-timeout-s", type=float, default=60.0)
+    return p.parse_args(argv)
+
+
+async def run_ours(
+    voice: str, lines: UtteranceSet, args: argparse.Namespace, work: Path, profile: str
+) -> list[TurnRecord]:
+    """One session against our appliance, started with this persona voice."""
+    env = {
+        **isolated_env(work, profile=profile, max_sessions=1),
+        "CODEBLU_PERSONA__VOICE": f'"{voice}"',
+    }
+    records = Path(env["CODEBLU_RECORDS__PATH"].strip('"'))
+    await asyncio.to_thread(work.mkdir, parents=True, exist_ok=True)
+    tokens = await asyncio.to_thread(pair_devices, records, 1)
+    plan = LoadPlan(
+        1, args.turns, args.pause_s, barge_in=False, reply_timeout_s=args.reply_timeout_s
+    )
+    async with ApplianceProcess(env, args.out / f"{args.name}.ours-{voice}.log") as proc:
+        print(f"ours ({voice}) at {proc.url}, started in {proc.startup_s:.0f} s")
+        turns, _ = await run_session(proc.url, 0, lines, plan, token=tokens[0])
+    return turns
+
+
+async def run_pipecat(
+    lines: UtteranceSet, args: argparse.Namespace, work: Path, profile: str
+) -> tuple[list[TurnRecord], dict[str, Any]]:
+    """One session against the Pipecat peer, the same utterances in the same order."""
+    env = isolated_env(work, profile=profile, max_sessions=1)
+    settings = load_settings(environ={**os.environ, **env})
+    out: list[TurnRecord] = []
+    async with pipecat_peer(settings, SCENARIO, work, args.out / args.name) as peer:
+        print(f"pipecat peer at {peer.url}, started in {peer.startup_s:.0f} s")
+        async with PeerClient(peer.url) as client:
+            for t in range(args.turns):
+                utt = lines.turns[utterance_index(0, t, len(lines.turns))]
+                rec = TurnRecord(1, 0, t, SCENARIO, "turn", utt.text, round(utt.duration_s, 2))
+                await client.say(utt.samples, utt.sample_rate)
+                try:
+                    reply = await client.wait_reply(args.reply_timeout_s)
+                except TimeoutError as exc:
+                    rec.error = f"timeout: {exc}"
+                else:
+                    rec.latency_ms = round(reply.latency_ms, 1)
+                    rec.heard, rec.reply = reply.heard, reply.text
+                    rec.reply_s = round(reply.last_frame_at - reply.first_frame_at + 0.02, 2)
+                    rec.underruns, rec.max_gap_ms = reply_gaps(
+                        client.frames, reply.first_frame_at, reply.last_frame_at
+                    )
+                out.append(rec)
+                await asyncio.sleep(args.pause_s)
+    config = {k: v for k, v in peer.config.items() if k != "system_prompt"}
+    return out, {**config, "system_prompt_chars": len(peer.config["system_prompt"])}
+
+
+def client_spread(records: list[TurnRecord]) -> dict[str, float] | None:
+    """p50, p95, max, n of the client latency over turns that got a reply."""
+    return spread(r.latency_ms for r in records if r.kind == "turn" and r.error is None)
+
+
+def format_table(spreads: dict[str, dict[str, float] | None]) -> str:
+    """One line per system, then ours/Pipecat per percentile."""
+    lines = [f"{'system':>14} {'p50':>7} {'p95':>7} {'max':>7} {'n':>3}"]
+    for name, s in spreads.items():
+        cells = " ".join(f"{s[p]:>7.0f}" for p in ("p50", "p95", "max")) if s else "      -" * 3
+        lines.append(f"{name:>14} {cells} {int(s['n']) if s else 0:>3}")
+    peer = spreads.get("pipecat")
+    for name, s in spreads.items():
+        if name != "pipecat" and s and peer:
+            r = {p: round(s[p] / peer[p], 2) for p in ("p50", "p95")}
+            lines.append(f"{name}/pipecat: p50 {r['p50']}, p95 {r['p95']}")
+    return "\n".join(lines)
+
+
+async def run(args: argparse.Namespace) -> int:
+    """The whole comparison; returns the exit status."""
+    started_at = datetime.now(UTC)
+    profile = args.profile or load_settings().appliance.profile
+    args.out.mkdir(parents=True, exist_ok=True)
+    stamp = started_at.strftime("%Y%m%d-%H%M%S")
+    args.name = f"side-by-side-{profile}{'-' + args.label if args.label else ''}-{stamp}"
+    load_before = load_average()
+    records: dict[str, list[TurnRecord]] = {}
+    peer_config: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="codeblu-peers-") as tmp:
+        work = Path(tmp)
+        env = isolated_env(work / "synth", profile=profile, max_sessions=1)
+        lines = await synthesize_lines(load_settings(environ={**os.environ, **env}))
+        print(f"synthesized {len(lines.turns)} officer lines in {lines.synth_s:.1f} s")
+        for system in args.systems:
+            if system == "pipecat":
+                records[system], peer_config = await run_pipecat(
+                    lines, args, work / system, profile
+                )
+            else:
+                voice = system.removeprefix("ours-")
+                records[system] = await run_ours(voice, lines, args, work / system, profile)
+            done = [r.latency_ms for r in records[system] if r.latency_ms is not None]
+            print(f"{system}: {len(done)}/{len(records[system])} turns answered: {done}")
+    load_after = load_average()
+    spreads = {name: client_spread(recs) for name, recs in records.items()}
+    table = format_table(spreads)
+    print(f"\nclient latency, ms (load average {load_before} → {load_after})\n{table}")
+    result: dict[str, Any] = {
+        "benchmark": "side_by_side",
+        "started_at": started_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "command": " ".join(
+            [Path(sys.executable).name, "-m", "benchmarks.peers.side_by_side", *sys.argv[1:]]
+        ),
+        "profile": profile,
+        "scenario": SCENARIO,
+        "machine": {
+            **machine_info(),
+            "load_average_before": load_before,
+            "load_average_after": load_after,
+        },
+        "plan": {"turns": args.turns, "pause_s": args.pause_s, "systems": args.systems},
+        "pipecat": {"version": "1.14.0", "config": peer_config},
+        "utterances": [{"text": u.text, "duration_s": round(u.duration_s, 2)} for u in lines.turns],
+        "client_ms": spreads,
+        "table": table,
+        "records": {name: [asdict(r) for r in recs] for name, recs in records.items()},
+    }
+    path = args.out / f"{args.name}.json"
+    path.write_text(json.dumps(result, indent=1))
+    print(f"wrote {path}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point."""
+    return asyncio.run(run(parse_args(argv)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
