@@ -37,6 +37,7 @@ from benchmarks.live_load import (
     utterance_index,
 )
 from benchmarks.machine import load_average, machine_info
+from benchmarks.peers.authored import authored_matcher
 from benchmarks.peers.peer_client import PeerClient
 from benchmarks.peers.pipecat_process import pipecat_peer
 from benchmarks.summary import spread
@@ -120,12 +121,18 @@ def client_spread(records: list[TurnRecord]) -> dict[str, float] | None:
     return spread(r.latency_ms for r in records if r.kind == "turn" and r.error is None)
 
 
-def format_table(spreads: dict[str, dict[str, float] | None]) -> str:
+def authored_count(records: list[TurnRecord]) -> int:
+    """Replies that were exactly one of the card's authored lines (the llm voice's fallback)."""
+    is_authored = authored_matcher(SCENARIO)
+    return sum(1 for r in records if r.error is None and r.reply and is_authored(r.reply))
+
+
+def format_table(spreads: dict[str, dict[str, float] | None], authored: dict[str, int]) -> str:
     """One line per system, then ours/Pipecat per percentile."""
-    lines = [f"{'system':>14} {'p50':>7} {'p95':>7} {'max':>7} {'n':>3}"]
+    lines = [f"{'system':>14} {'p50':>7} {'p95':>7} {'max':>7} {'n':>3} {'authored':>8}"]
     for name, s in spreads.items():
         cells = " ".join(f"{s[p]:>7.0f}" for p in ("p50", "p95", "max")) if s else "      -" * 3
-        lines.append(f"{name:>14} {cells} {int(s['n']) if s else 0:>3}")
+        lines.append(f"{name:>14} {cells} {int(s['n']) if s else 0:>3} {authored[name]:>8}")
     peer = spreads.get("pipecat")
     for name, s in spreads.items():
         if name != "pipecat" and s and peer:
@@ -161,7 +168,8 @@ async def run(args: argparse.Namespace) -> int:
             print(f"{system}: {len(done)}/{len(records[system])} turns answered: {done}")
     load_after = load_average()
     spreads = {name: client_spread(recs) for name, recs in records.items()}
-    table = format_table(spreads)
+    authored = {name: authored_count(recs) for name, recs in records.items()}
+    table = format_table(spreads, authored)
     print(f"\nclient latency, ms (load average {load_before} → {load_after})\n{table}")
     result: dict[str, Any] = {
         "benchmark": "side_by_side",
@@ -180,6 +188,7 @@ async def run(args: argparse.Namespace) -> int:
         "pipecat": {"version": "1.14.0", "config": peer_config},
         "utterances": [{"text": u.text, "duration_s": round(u.duration_s, 2)} for u in lines.turns],
         "client_ms": spreads,
+        "authored_replies": authored,
         "table": table,
         "records": {name: [asdict(r) for r in recs] for name, recs in records.items()},
     }
