@@ -1,15 +1,16 @@
 """Ours and a Pipecat peer, side by side in one run, on the same officer utterances.
 
-    .venv/bin/python -m benchmarks.peers.side_by_side [--turns 6] [--pause-s 1.0]
-        [--systems ours-llm pipecat ours-authored] [--out benchmarks/results/] [--label L]
+    .venv/bin/python -m benchmarks.peers.side_by_side [--turns 10] [--pause-s 1.0]
+        [--systems ours-llm ours-llm-only pipecat ours-authored] [--out benchmarks/results/]
 
 Each system gets one session of ``--turns`` officer turns over real WebRTC on loopback, one after
 the other on the same machine: our appliance (``python -m appliance serve``, isolated ports) with
-the ``llm`` voice and with the ``authored`` voice, and the Pipecat peer (``pipecat_bot``, in
-``var/peers-venv``) on the same bundled models and the same llama.cpp server set-up. Latency is
-measured at the client, the same way for all: the frame carrying the officer's last voiced sample
-sent → the first voiced reply frame received. Prints p50/p95 per system and ours/Pipecat, and
-writes a JSON result.
+the ``llm`` voice (as shipped: the authored line answers when the LLM is late), with the ``llm``
+voice made to wait for the LLM every turn (``ours-llm-only``), and with the ``authored`` voice;
+and the Pipecat peer (``pipecat_bot``, in ``var/peers-venv``) on the same bundled models and the
+same llama.cpp server set-up. Latency is measured at the client, the same way for all: the frame
+carrying the officer's last voiced sample sent → the first voiced reply frame received. Prints
+p50/p95 per system, how many replies were authored lines, and ours/Pipecat; writes a JSON result.
 """
 
 from __future__ import annotations
@@ -44,7 +45,18 @@ from benchmarks.summary import spread
 from benchmarks.utterances import UtteranceSet, synthesize_lines
 
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "results"
-SYSTEMS = ("ours-llm", "pipecat", "ours-authored")
+SYSTEMS = ("ours-llm", "ours-llm-only", "pipecat", "ours-authored")
+# The llm voice gives way to the authored line when the LLM's first sentence is later than
+# persona.llm_first_sentence_ms (600 ms by default); "ours-llm-only" raises it to the most the
+# settings allow, so that the LLM speaks every turn, as Pipecat's does.
+VOICE_ENV = {
+    "ours-llm": {"CODEBLU_PERSONA__VOICE": '"llm"'},
+    "ours-llm-only": {
+        "CODEBLU_PERSONA__VOICE": '"llm"',
+        "CODEBLU_PERSONA__LLM_FIRST_SENTENCE_MS": "30000",
+    },
+    "ours-authored": {"CODEBLU_PERSONA__VOICE": '"authored"'},
+}
 SCENARIO = SCENARIOS[0]  # session 0 of live_load: the same card for every system
 
 
@@ -66,21 +78,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 async def run_ours(
-    voice: str, lines: UtteranceSet, args: argparse.Namespace, work: Path, profile: str
+    system: str, lines: UtteranceSet, args: argparse.Namespace, work: Path, profile: str
 ) -> list[TurnRecord]:
-    """One session against our appliance, started with this persona voice."""
-    env = {
-        **isolated_env(work, profile=profile, max_sessions=1),
-        "CODEBLU_PERSONA__VOICE": f'"{voice}"',
-    }
+    """One session against our appliance, started with this system's persona voice."""
+    env = {**isolated_env(work, profile=profile, max_sessions=1), **VOICE_ENV[system]}
     records = Path(env["CODEBLU_RECORDS__PATH"].strip('"'))
     await asyncio.to_thread(work.mkdir, parents=True, exist_ok=True)
     tokens = await asyncio.to_thread(pair_devices, records, 1)
     plan = LoadPlan(
         1, args.turns, args.pause_s, barge_in=False, reply_timeout_s=args.reply_timeout_s
     )
-    async with ApplianceProcess(env, args.out / f"{args.name}.ours-{voice}.log") as proc:
-        print(f"ours ({voice}) at {proc.url}, started in {proc.startup_s:.0f} s")
+    async with ApplianceProcess(env, args.out / f"{args.name}.{system}.log") as proc:
+        print(f"{system} at {proc.url}, started in {proc.startup_s:.0f} s")
         turns, _ = await run_session(proc.url, 0, lines, plan, token=tokens[0])
     return turns
 
@@ -162,8 +171,7 @@ async def run(args: argparse.Namespace) -> int:
                     lines, args, work / system, profile
                 )
             else:
-                voice = system.removeprefix("ours-")
-                records[system] = await run_ours(voice, lines, args, work / system, profile)
+                records[system] = await run_ours(system, lines, args, work / system, profile)
             done = [r.latency_ms for r in records[system] if r.latency_ms is not None]
             print(f"{system}: {len(done)}/{len(records[system])} turns answered: {done}")
     load_after = load_average()
