@@ -10,7 +10,8 @@ voice made to wait for the LLM every turn (``ours-llm-only``), and with the ``au
 and the Pipecat peer (``pipecat_bot``, in ``var/peers-venv``) on the same bundled models and the
 same llama.cpp server set-up. Latency is measured at the client, the same way for all: the frame
 carrying the officer's last voiced sample sent → the first voiced reply frame received. Prints
-p50/p95 per system, how many replies were authored lines, and ours/Pipecat; writes a JSON result.
+p50/p95 per system, how many replies were authored lines, in how many turns reply audio arrived
+while the officer was still speaking (``over``), and ours/Pipecat; writes a JSON result.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from benchmarks.live_load import (
     reply_gaps,
     run_session,
     utterance_index,
+    voiced_ms_between,
 )
 from benchmarks.machine import load_average, machine_info
 from benchmarks.peers.authored import authored_matcher
@@ -107,7 +109,7 @@ async def run_pipecat(
             for t in range(args.turns):
                 utt = lines.turns[utterance_index(0, t, len(lines.turns))]
                 rec = TurnRecord(1, 0, t, SCENARIO, "turn", utt.text, round(utt.duration_s, 2))
-                await client.say(utt.samples, utt.sample_rate)
+                said = await client.say(utt.samples, utt.sample_rate)
                 try:
                     reply = await client.wait_reply(args.reply_timeout_s)
                 except TimeoutError as exc:
@@ -115,6 +117,9 @@ async def run_pipecat(
                 else:
                     rec.latency_ms = round(reply.latency_ms, 1)
                     rec.heard, rec.reply = reply.heard, reply.text
+                    rec.talked_over_ms = voiced_ms_between(
+                        client.frames, said.started_at, said.voiced_end_at
+                    )
                     rec.reply_s = round(reply.last_frame_at - reply.first_frame_at + 0.02, 2)
                     rec.underruns, rec.max_gap_ms = reply_gaps(
                         client.frames, reply.first_frame_at, reply.last_frame_at
@@ -136,12 +141,23 @@ def authored_count(records: list[TurnRecord]) -> int:
     return sum(1 for r in records if r.error is None and r.reply and is_authored(r.reply))
 
 
-def format_table(spreads: dict[str, dict[str, float] | None], authored: dict[str, int]) -> str:
+def talked_over_count(records: list[TurnRecord]) -> int:
+    """Turns where reply audio arrived while the officer was still speaking."""
+    return sum(1 for r in records if r.error is None and r.talked_over_ms > 0)
+
+
+def format_table(
+    spreads: dict[str, dict[str, float] | None],
+    authored: dict[str, int],
+    talked_over: dict[str, int],
+) -> str:
     """One line per system, then ours/Pipecat per percentile."""
-    lines = [f"{'system':>14} {'p50':>7} {'p95':>7} {'max':>7} {'n':>3} {'authored':>8}"]
+    head = f"{'system':>14} {'p50':>7} {'p95':>7} {'max':>7} {'n':>3} {'authored':>8} {'over':>5}"
+    lines = [head]
     for name, s in spreads.items():
         cells = " ".join(f"{s[p]:>7.0f}" for p in ("p50", "p95", "max")) if s else "      -" * 3
-        lines.append(f"{name:>14} {cells} {int(s['n']) if s else 0:>3} {authored[name]:>8}")
+        n = int(s["n"]) if s else 0
+        lines.append(f"{name:>14} {cells} {n:>3} {authored[name]:>8} {talked_over[name]:>5}")
     peer = spreads.get("pipecat")
     for name, s in spreads.items():
         if name != "pipecat" and s and peer:
@@ -177,7 +193,8 @@ async def run(args: argparse.Namespace) -> int:
     load_after = load_average()
     spreads = {name: client_spread(recs) for name, recs in records.items()}
     authored = {name: authored_count(recs) for name, recs in records.items()}
-    table = format_table(spreads, authored)
+    talked_over = {name: talked_over_count(recs) for name, recs in records.items()}
+    table = format_table(spreads, authored, talked_over)
     print(f"\nclient latency, ms (load average {load_before} → {load_after})\n{table}")
     result: dict[str, Any] = {
         "benchmark": "side_by_side",
@@ -197,6 +214,7 @@ async def run(args: argparse.Namespace) -> int:
         "utterances": [{"text": u.text, "duration_s": round(u.duration_s, 2)} for u in lines.turns],
         "client_ms": spreads,
         "authored_replies": authored,
+        "talked_over_turns": talked_over,
         "table": table,
         "records": {name: [asdict(r) for r in recs] for name, recs in records.items()},
     }
