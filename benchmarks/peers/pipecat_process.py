@@ -63,6 +63,7 @@ class RunningPeer:
     url: str
     config: dict[str, Any]
     startup_s: float
+    log: Path  # the bot's log (its stage times: ``pipecat_log``)
 
 
 async def _wait_ready(
@@ -131,7 +132,7 @@ async def pipecat_peer(
         url = f"http://127.0.0.1:{port}"
         try:
             await _wait_ready(url, proc, log, timeout_s)
-            yield RunningPeer(url, config, round(time.monotonic() - started, 1))
+            yield RunningPeer(url, config, round(time.monotonic() - started, 1), log)
         finally:
             await _stop(proc)
 

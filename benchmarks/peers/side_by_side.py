@@ -42,6 +42,7 @@ from benchmarks.live_load import (
 from benchmarks.machine import load_average, machine_info
 from benchmarks.peers.authored import authored_matcher
 from benchmarks.peers.peer_client import PeerClient
+from benchmarks.peers.pipecat_log import stage_summary
 from benchmarks.peers.pipecat_process import pipecat_peer
 from benchmarks.summary import spread
 from benchmarks.utterances import UtteranceSet, synthesize_lines
@@ -127,7 +128,8 @@ async def run_pipecat(
                 out.append(rec)
                 await asyncio.sleep(args.pause_s)
     config = {k: v for k, v in peer.config.items() if k != "system_prompt"}
-    return out, {**config, "system_prompt_chars": len(peer.config["system_prompt"])}
+    stages = await asyncio.to_thread(stage_summary, peer.log)
+    return out, {**config, "system_prompt_chars": len(peer.config["system_prompt"]), "log": stages}
 
 
 def client_spread(records: list[TurnRecord]) -> dict[str, float] | None:
@@ -196,6 +198,12 @@ async def run(args: argparse.Namespace) -> int:
     talked_over = {name: talked_over_count(recs) for name, recs in records.items()}
     table = format_table(spreads, authored, talked_over)
     print(f"\nclient latency, ms (load average {load_before} → {load_after})\n{table}")
+    if peer_config:
+        log = peer_config["log"]
+        print(
+            f"pipecat log: {log['llm_requests']} LLM requests, {log['bot_replies']} replies; "
+            f"LLM request → bot audio {log['llm_request_to_audio_ms']} ms"
+        )
     result: dict[str, Any] = {
         "benchmark": "side_by_side",
         "started_at": started_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
