@@ -15,6 +15,7 @@ from benchmarks.utterances import Utterance, UtteranceSet
 from headset_client import HeadsetClient
 from headset_client.client import ReplyResult, TurnError
 from headset_client.latency import FrameLevel
+from headset_client.recorder import RECORD_RATE
 from headset_client.signalling import SignallingError
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,9 @@ class TurnRecord:
         None  # PacedAudioTrack.late_frames so far (cumulative), if sent
     )
     restarts: int = 0  # sessions this officer had to start again (the scenario ended) before it
+    # Voiced reply audio received while the officer was still speaking this utterance (a reply
+    # to a pause mid-sentence, or one that went on over the officer): talked over, in ms.
+    talked_over_ms: float = 0.0
     error: str | None = None
 
 
@@ -100,6 +104,14 @@ def reply_gaps(frames: Sequence[FrameLevel], first_at: float, last_at: float) ->
     return int(np.sum(gaps > UNDERRUN_GAP_S)), round(float(gaps.max()) * 1000.0, 1)
 
 
+def voiced_ms_between(frames: Sequence[FrameLevel], start: float, end: float) -> float:
+    """Milliseconds of voiced received audio that arrived between ``start`` and ``end``."""
+    return round(
+        sum(f.length for f in frames if start <= f.at <= end and f.voiced()) / RECORD_RATE * 1000.0,
+        1,
+    )
+
+
 def _late_frames(reply: ReplyResult) -> int | None:
     """Cumulative server pacing underruns from ``turn.timing``, when the appliance sends them."""
     for e in reply.events:
@@ -122,9 +134,12 @@ def _fill(record: TurnRecord, client: HeadsetClient, reply: ReplyResult) -> None
 async def _turn(
     client: HeadsetClient, utt: Utterance, record: TurnRecord, timeout_s: float
 ) -> None:
-    await client.say(utt.samples, utt.sample_rate)
+    said = await client.say(utt.samples, utt.sample_rate)
     try:
         _fill(record, client, await client.wait_reply(timeout_s=timeout_s))
+        record.talked_over_ms = voiced_ms_between(
+            client.frames, said.started_at, said.voiced_end_at
+        )
     except TurnError as exc:
         record.error = f"{exc.code}: {exc}"
     except TimeoutError as exc:

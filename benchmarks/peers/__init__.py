@@ -1,0 +1,1 @@
+"""Peers: the same turns through other voice-agent frameworks, for comparison."""
