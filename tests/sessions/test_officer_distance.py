@@ -116,7 +116,8 @@ async def test_without_a_headset_nothing_is_measured_and_the_scores_are_unchange
     assert not any(e["type"] in ("pose", "proximity") for e in transcript["events"])
     assert not client.events_of("officer.distance")
     review = await stored_review(app_url, device_token, sid)
-    assert {"points": 0, "reason": NOT_MEASURED, "turns": [], "measure": None} in pacing_factors(review)
+    unmeasured = {"points": 0, "reason": NOT_MEASURED, "turns": [], "measure": None}
+    assert unmeasured in pacing_factors(review)
     monkeypatch.setattr(scoring, "distance_factors", lambda _c, _t: [])
     weights = load_scenario("overpass_voices").competency_weights or None
     before = review_transcript(transcript, weights=weights, analyzer=engine.analyzer).to_json()
