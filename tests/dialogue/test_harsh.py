@@ -12,7 +12,8 @@ from appliance.dialogue.rules import apply_rules, turn_sentences
 
 DATA = Path(__file__).parent / "data"
 HARSH = frozenset({"threat", "countdown", "minimizing", "disrespect"})
-UNSEEN_CAUGHT = 0.4  # measured 19 / 45; see docs/DIALOGUE_DATA.md
+UNSEEN_CAUGHT = 0.55  # see docs/DIALOGUE_DATA.md
+BLIND_CAUGHT = 0.65
 ISSUE_EXAMPLES = (
     "I will have to place you in protective custody if you don't come down from there.",
     "Please don't make me put you in handcuffs.",
@@ -57,12 +58,22 @@ def test_kind_lines_are_not_flagged(analyzer: UtteranceAnalyzer) -> None:
     assert len(flagged) / len(rows) <= 0.05, flagged
 
 
-def test_unseen_sets_generalise(analyzer: UtteranceAnalyzer) -> None:
+@pytest.mark.parametrize(
+    ("harsh_file", "kind_file", "least"),
+    [
+        ("polite_harsh_unseen.txt", "kind_unseen.txt", UNSEEN_CAUGHT),
+        ("polite_harsh_blind.txt", "kind_blind.txt", BLIND_CAUGHT),
+    ],
+)
+def test_unseen_sets_generalise(
+    analyzer: UtteranceAnalyzer, harsh_file: str, kind_file: str, least: float
+) -> None:
     """Lines written after the rules, never used to shape them: the honest measure."""
-    harsh, kind = lines("polite_harsh_unseen.txt"), lines("kind_unseen.txt")
+    harsh, kind = lines(harsh_file), lines(kind_file)
+    assert len(harsh) >= 40 and len(kind) >= 40
     caught = sum(bool(analyzer.analyze(t).acts & HARSH) for _, t in harsh)
     flagged = [t for _, t in kind if analyzer.analyze(t).acts & HARSH]
-    assert caught / len(harsh) >= UNSEEN_CAUGHT
+    assert caught / len(harsh) >= least
     assert len(flagged) / len(kind) <= 0.05, flagged
 
 
