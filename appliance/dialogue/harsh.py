@@ -6,7 +6,10 @@ have other calls waiting") or a dismissal with a reason ("the voices aren't real
 threat, countdown, minimising or disrespect whatever "please" and "sir" surround it. A
 consequence is a threat only when what it says is coercive (arrest, force, custody, ...): the word
 list decides, and an optional ``coercive`` judge (the analyzer's MiniLM check) reads the meaning of
-consequences the list does not know. Each hit keeps the words that carry it, to quote in a review.
+consequences the list does not know. A condition may take any shape ("unless …", "or else",
+"either … or", "keep … and you'll …", "you don't want me to …"). A sentence no frame matches may
+be read by meaning (``meaning.HarshMeaning``). Each hit keeps the words that carry it, to quote
+in a review.
 """
 
 from __future__ import annotations

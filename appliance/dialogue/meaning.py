@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,8 +24,6 @@ from appliance.dialogue.embedding import SentenceEncoder
 from appliance.dialogue.harsh import HarshHit
 from appliance.dialogue.rules import is_question
 from appliance.dialogue.speech import strip_lead
-
-Reader = Callable[[str], "HarshHit | None"]
 
 # (act, kind) -> descriptions of that harsh act in plain words.
 HARSH: dict[tuple[str, str], tuple[str, ...]] = {
@@ -130,6 +127,8 @@ KIND: tuple[str, ...] = (
     "you're not wasting my time",
     "you're not crazy",
     "let's slow down, there's no hurry",
+    "we'll go at your pace",
+    "we can go as slowly as you like",
     "you've been very patient with me",
     "sorry to ask you again",
     "this is a big deal",
