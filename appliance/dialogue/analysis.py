@@ -21,6 +21,7 @@ from appliance.dialogue.classifier import ActClassifier, decide_acts
 from appliance.dialogue.coercion import CoercionJudge
 from appliance.dialogue.embedding import FloatArray, SentenceEncoder
 from appliance.dialogue.features import RECENT_TURNS, turn_rows
+from appliance.dialogue.meaning import HarshMeaning
 from appliance.dialogue.rules import apply_rules, count_words
 
 _CACHE_SIZE = 64
@@ -53,6 +54,7 @@ class UtteranceAnalyzer:
         self._encoder = encoder
         self._classifier = classifier
         self._coercion = CoercionJudge(encoder)
+        self._meaning = HarshMeaning(encoder)
         self._heard: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -90,7 +92,7 @@ class UtteranceAnalyzer:
         words = count_words(text)
         if words == 0:
             return UtteranceAnalysis(text=text, acts=frozenset(), words=0)
-        hits = apply_rules(text, subject_name, coercive=self._coercion)
+        hits = apply_rules(text, subject_name, coercive=self._coercion, meaning=self._meaning)
         recent = [h for h in heard if h.strip()][-RECENT_TURNS:]
         rows = turn_rows(
             self._encoder.encode, text, recent, [self._heard_vector(h) for h in recent]

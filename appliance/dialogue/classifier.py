@@ -94,7 +94,7 @@ class ActClassifier:
 RULE_ONLY = frozenset({"name_use", "minimal_encourager"})
 # Acts that cost the officer most: without a rule's word-level evidence the classifier alone must be
 # this sure ("You sound frustrated" reads close to "you sound ridiculous" in embedding space).
-HARSH_WITHOUT_RULE = {"disrespect": 0.7, "threat": 0.7}
+HARSH_WITHOUT_RULE = {"disrespect": 0.85, "threat": 0.7}
 
 
 def decide_acts(

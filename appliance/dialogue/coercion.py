@@ -34,6 +34,25 @@ COERCIVE = (
     "we will come in and get you",
     "you will go to the station in the back of my car",
     "I will write you a ticket and tow your car",
+    "we will force our way in",
+    "officers will remove you from here",
+    "you will be taken away in handcuffs",
+    "we will have to take you by force",
+    "things are going to get very bad for you",
+    "you are going to get hurt",
+    "you will be put on the ground",
+    "we will take you down to the station",
+    "you will be held against your will",
+    "you won't like what happens next",
+    "this is going to end badly for you",
+    "we will send officers in after you",
+    "this ends with you on the floor",
+    "you're going down",
+    "we will make you do it",
+    "I'm taking it away from you",
+    "I will call for more officers",
+    "we will bring you out ourselves",
+    "you will end up on the ground",
 )
 BENIGN = (
     "that's okay",
@@ -54,9 +73,25 @@ BENIGN = (
     "we can stop and take a break",
     "we will go at your pace",
     "you can decide",
+    "I can get you some water",
+    "we will find somewhere quiet to talk",
+    "your sister can come with you",
+    "I will give you a ride home",
+    "I will let you know what is happening",
+    "I will leave you alone for a bit",
+    "we will make a plan together",
+    "I will keep listening to you",
+    "nothing bad is going to happen",
+    "I will stay right here",
+    "you will feel better",
+    "I will help you with it",
+    "you will be safe",
+    "you'll be back on solid ground",
+    "you'll be okay",
 )
 MIN_SIMILARITY = 0.5
 MIN_MARGIN = 0.1
+OFFER_EXTRA = 0.1
 
 
 class CoercionJudge:
@@ -82,9 +117,11 @@ class CoercionJudge:
         vec = self._encoder.encode(clause)
         return float((coercive @ vec).max()), float((benign @ vec).max())
 
-    def __call__(self, clause: str) -> bool:
-        """Whether the clause describes a coercive consequence."""
+    def __call__(self, clause: str, demand: bool = True) -> bool:
+        """Whether the clause describes a coercive consequence (surely, when nothing is demanded:
+        "..., or we can bring you out" offers no real choice)."""
         if len(clause.split()) < 2:
             return False
         force, kind = self.similarity(clause)
-        return force >= MIN_SIMILARITY and force - kind >= MIN_MARGIN
+        extra = 0.0 if demand else OFFER_EXTRA
+        return force >= MIN_SIMILARITY + extra and force - kind >= MIN_MARGIN + extra

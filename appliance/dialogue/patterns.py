@@ -51,7 +51,7 @@ COUNTDOWN = _rx(
 THREAT = _rx(
     r"\b(going|go) to jail\b|\b(tase|taser|tased)\b|\b(shoot|drop) you\b|\bi'll shoot\b"
     r"|\bhard way\b|\bin cuffs\b|\bin a cell\b|\bregret\b|\bdare you\b|\buse force\b"
-    r"|\b(keep it up|one more (word|step)|keep (talking|filming) and|try it)\b"
+    r"|\b(keep it up|keep (talking|filming) and|try it)\b"
     r"|\bwhether you like it or not\b|\bgetting arrested\b|\bi'm done asking\b"
     r"|\bi could take you in\b|\byou'll (spend|be|end up|wake up) (\w+ ){0,2}in (jail|a cell|"
     r"cuffs|handcuffs|custody)\b"
@@ -78,7 +78,9 @@ MINIMIZING = _rx(
     r"|\bnobody cares\b|\bmake a big deal\b|\bnot the end of the world\b|\bstop whining\b"
     r"|\bquit being dramatic\b|\byou're fine\b"
 )
-NEGATED_LABEL = _rx(r"\b(not|n't|never)\s+(\w+\s+){0,2}(crazy|nuts|stupid)\b")
+NEGATED_LABEL = _rx(
+    r"\b(not|n't|never|nobody|no one|no one's|nobody's)\s+([\w']+\s+){0,3}(crazy|nuts|stupid)\b"
+)
 INSULT = _rx(
     r"\b(idiot|stupid|moron|crazy|psycho|nuts|nutjob|lunatic|retard|retarded|dumbass|hysterical|"
     r"you people|deaf|nonsense|whin(e|es|ing|y)|crybaby|drama queen|pathetic|grow up)\b"

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 from appliance.dialogue.acts import ACTS
-from appliance.dialogue.harsh import FORCE, Judge, find_harsh, unnegated
+from appliance.dialogue.harsh import FORCE, HarshHit, Judge, find_harsh, unnegated
 from appliance.dialogue.patterns import (
     COMMAND_START,
     COUNTDOWN,
@@ -135,12 +136,17 @@ def _harsh_acts(sentence: str) -> set[str]:
 
 
 def apply_rules(
-    text: str, subject_name: str | None = None, *, coercive: Judge | None = None
+    text: str,
+    subject_name: str | None = None,
+    *,
+    coercive: Judge | None = None,
+    meaning: Callable[[str], HarshHit | None] | None = None,
 ) -> RuleHits:
     """Acts the rules are sure of, acts the form rules out, and finer cues (e.g. a label).
 
     ``coercive`` judges whether a conditional consequence is coercive by its meaning (the
-    analyzer passes its MiniLM check); without it only the word list decides.
+    analyzer passes its MiniLM check); without it only the word list decides. ``meaning`` reads
+    a sentence no harsh frame matched by what it means (``meaning.HarshMeaning``).
     """
     sentences = turn_sentences(text)
     leads = [strip_lead(s).strip(" ,") for s in sentences]
@@ -172,7 +178,7 @@ def apply_rules(
         acts.add("command")
     if any(_threatens(s) for s in sentences):
         acts.add("threat")
-    for hit in find_harsh(sentences, coercive):
+    for hit in find_harsh(sentences, coercive, meaning):
         acts.add(hit.act)
         cues.add(f"harsh:{hit.kind}")
     if "threat" not in acts and any(FORCE.search(s) and not unnegated(FORCE, s) for s in sentences):
@@ -186,6 +192,8 @@ def apply_rules(
         cues.add("informal_title")
     if cues & {"insult", "informal_title", "harsh:condescension"}:
         acts.add("disrespect")
+    elif NEGATED_LABEL.search(norm) and not acts & {"minimizing", "disrespect"}:
+        vetoed.add("disrespect")  # "you're not crazy" denies the label: no guessed put-down
     if DIAGNOSTIC_LABEL.search(cleaned):
         cues.add("diagnostic_label")
     if re.search(r"\b(fuck\w*|shit|ass|damn|hell|bullshit)\b", norm):

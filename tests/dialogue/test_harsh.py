@@ -12,7 +12,8 @@ from appliance.dialogue.rules import apply_rules, turn_sentences
 
 DATA = Path(__file__).parent / "data"
 HARSH = frozenset({"threat", "countdown", "minimizing", "disrespect"})
-UNSEEN_CAUGHT = 0.4  # measured 19 / 45; see docs/DIALOGUE_DATA.md
+UNSEEN_CAUGHT = 0.55  # measured 27 / 45; see docs/DIALOGUE_DATA.md
+BLIND_CAUGHT = 0.7  # measured 53 / 72
 ISSUE_EXAMPLES = (
     "I will have to place you in protective custody if you don't come down from there.",
     "Please don't make me put you in handcuffs.",
@@ -51,18 +52,36 @@ def test_polite_harsh_lines_are_caught(analyzer: UtteranceAnalyzer) -> None:
     assert sum(right) / len(rows) >= 0.85
 
 
-def test_kind_lines_are_not_flagged(analyzer: UtteranceAnalyzer) -> None:
-    rows = lines("kind.txt")
+@pytest.mark.parametrize("kind_file", ["kind.txt", "kind_dev.txt"])
+def test_kind_lines_are_not_flagged(analyzer: UtteranceAnalyzer, kind_file: str) -> None:
+    rows = lines(kind_file)
     flagged = [t for _, t in rows if analyzer.analyze(t).acts & HARSH]
     assert len(flagged) / len(rows) <= 0.05, flagged
 
 
-def test_unseen_sets_generalise(analyzer: UtteranceAnalyzer) -> None:
+def test_development_lines_are_caught(analyzer: UtteranceAnalyzer) -> None:
+    """The set the frames and prototypes were tuned on: a check that they still work."""
+    rows = lines("polite_harsh_dev.txt")
+    missed = [t for _, t in rows if not analyzer.analyze(t).acts & HARSH]
+    assert len(rows) >= 80 and len(missed) / len(rows) <= 0.15, missed
+
+
+@pytest.mark.parametrize(
+    ("harsh_file", "kind_file", "least"),
+    [
+        ("polite_harsh_unseen.txt", "kind_unseen.txt", UNSEEN_CAUGHT),
+        ("polite_harsh_blind.txt", "kind_blind.txt", BLIND_CAUGHT),
+    ],
+)
+def test_unseen_sets_generalise(
+    analyzer: UtteranceAnalyzer, harsh_file: str, kind_file: str, least: float
+) -> None:
     """Lines written after the rules, never used to shape them: the honest measure."""
-    harsh, kind = lines("polite_harsh_unseen.txt"), lines("kind_unseen.txt")
+    harsh, kind = lines(harsh_file), lines(kind_file)
+    assert len(harsh) >= 40 and len(kind) >= 40
     caught = sum(bool(analyzer.analyze(t).acts & HARSH) for _, t in harsh)
     flagged = [t for _, t in kind if analyzer.analyze(t).acts & HARSH]
-    assert caught / len(harsh) >= UNSEEN_CAUGHT
+    assert caught / len(harsh) >= least
     assert len(flagged) / len(kind) <= 0.05, flagged
 
 
@@ -87,3 +106,37 @@ def test_the_harsh_words_stay_quotable(text: str) -> None:
 )
 def test_same_forms_said_kindly_are_not_harsh(text: str) -> None:
     assert not {h.act for h in find_harsh(turn_sentences(text))}
+
+
+@pytest.mark.parametrize(
+    ("text", "act"),
+    [
+        ("Ma'am, my patience is almost used up.", "countdown"),
+        ("I'm short on time, so let's get this done.", "countdown"),
+        ("It's only money, it really doesn't matter.", "minimizing"),
+        ("Honestly, my kids behave better than you.", "disrespect"),
+        ("Either you hand it over or we take it from you.", "threat"),
+        ("Keep pushing and you'll end up face down on the ground.", "threat"),
+        ("Please don't make me come in there.", "threat"),
+    ],
+)
+def test_harsh_meaning_without_the_known_words(
+    analyzer: UtteranceAnalyzer, text: str, act: str
+) -> None:
+    assert act in analyzer.analyze(text).acts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You're not wasting my time at all.",
+        "Let's slow down, there's no hurry.",
+        "Don't ever feel like you need to speed up for me.",
+        "You don't want me to call your mom? Okay, I won't.",
+        "Nobody here thinks you're crazy.",
+        "Keep breathing like that and you'll feel calmer.",
+        "Either we talk here or at the diner, whichever you like.",
+    ],
+)
+def test_kind_lines_in_harsh_forms_stay_kind(analyzer: UtteranceAnalyzer, text: str) -> None:
+    assert not analyzer.analyze(text).acts & HARSH

@@ -27,6 +27,7 @@ from appliance.dialogue.classifier import (
 from appliance.dialogue.coercion import CoercionJudge
 from appliance.dialogue.embedding import SentenceEncoder
 from appliance.dialogue.features import TurnRows, turn_rows
+from appliance.dialogue.meaning import HarshMeaning
 from appliance.dialogue.rules import RuleHits, apply_rules
 from appliance.dialogue.training.data import LabeledUtterance, _unit, training_items
 from appliance.dialogue.training.weights import fit_logistic, save_weights
@@ -61,12 +62,13 @@ def prepare(encoder: SentenceEncoder, items: list[LabeledUtterance]) -> list[Pre
         return cache[text]
 
     judge = CoercionJudge(encoder)
+    meaning = HarshMeaning(encoder)
     out = []
     for it in items:
         labels = np.asarray([1.0 if a in it.acts else 0.0 for a in ACTS])
         turn = turn_rows(encode, it.text, it.heard)
         rows = np.tile(labels, (len(turn.forms), 1))
-        hits = apply_rules(it.text, it.subject_name, coercive=judge)
+        hits = apply_rules(it.text, it.subject_name, coercive=judge, meaning=meaning)
         out.append(Prepared(it, turn, hits, labels, rows))
     return out
 
