@@ -1,27 +1,31 @@
 """Prompt builder: OpenAI chat messages that let a small LLM voice the persona's state.
 
 The first system message is the character card and the rules (identical on every turn), then the
-recent history, then the variable state (stage directive, agitation, recent injects) just before
-the line the reply answers, so each prompt extends the previous one and the LLM server reuses its
-prefix cache. History is bounded so the whole prompt fits a small model's context.
+history, ending with the line the reply answers, and last a short state note (stage, agitation,
+recent injects, the authored line to stay close to; the stage directive when the stage is new).
+Each note stays in the history after the line it answered, as it was sent, so every prompt is
+the previous one plus the reply, the new line and the new note: the LLM server (llama.cpp reuses
+the matching prefix of what it evaluated last; vLLM caches prefixes) reads only those. History is
+bounded so the whole prompt fits a small model's context; the window moves in big steps, seldom
+(``window_start``), and only then is the kept history read again.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from appliance.inference.llm_client import Message
 from appliance.persona.scenario import Scenario
 from appliance.persona.state import PersonaState
 from appliance.persona.vocabulary import OFFICER, SUBJECT
 
-MAX_PROMPT_TOKENS = 700
-MAX_HISTORY_TURNS = 10  # transcript turns a prompt may carry (see window_start)
+MAX_PROMPT_TOKENS = 900
+MAX_HISTORY_TURNS = 16  # transcript turns a prompt may carry (see window_start)
 # Conservative characters-per-token for English under a GPT-2-style BPE (SmolLM2's tokenizer).
 CHARS_PER_TOKEN = 3.5
 MESSAGE_OVERHEAD_TOKENS = 4  # role markers of the chat template
-
 
 
 def estimate_tokens(messages: Sequence[Mapping[str, str]]) -> int:
@@ -37,6 +41,19 @@ def _rules(first: str, others: str) -> str:
         " Reply with one to three short spoken sentences. No narration, actions, asterisks or"
         " name labels. Never describe ways to hurt yourself or anyone. Never say you are an AI."
     )
+
+
+@dataclass(frozen=True)
+class _Note:
+    """The state note sent after one line: its stage, and its text with and without directive."""
+
+    stage: str
+    full: str
+    short: str
+
+    def text(self, previous_stage: str | None) -> str:
+        """The directive is repeated only when the stage changed since the note before it."""
+        return self.short if self.stage == previous_stage else self.full
 
 
 class PromptBuilder:
@@ -55,6 +72,8 @@ class PromptBuilder:
         self._max_line = max_line_chars
         self._max_tokens = max_tokens
         self._stable = {s: self._persona(s) for s in scenario.speakers}
+        # (speaker, transcript turns before it) → the note sent after that many turns
+        self._notes: dict[tuple[str, int], _Note] = {}
 
     def persona_prompt(self, speaker: str = SUBJECT) -> str:
         """The stable head of the system prompt for ``speaker`` (card and rules)."""
@@ -67,26 +86,33 @@ class PromptBuilder:
         context: Sequence[str] = (),
         examples: Sequence[str] = (),
     ) -> str:
-        """The variable tail of the system prompt: stage directive, agitation, recent events.
+        """The variable state: stage directive, agitation, recent events, lines to stay close to.
 
         ``examples`` are the card's authored lines for this moment: the reply stays close to them.
         """
+        return self._note(speaker, state, context, examples).full
+
+    def _note(
+        self, speaker: str, state: PersonaState, context: Sequence[str], examples: Sequence[str]
+    ) -> _Note:
         subject = self._card.subject
         spec = self._card.stages.get(state.stage)
         level = round(state.agitation)
         if speaker == SUBJECT:
-            text = f"Right now: {state.stage}, agitation {level}/100. {spec.directive}"
+            head, directive = f"Right now: {state.stage}, agitation {level}/100.", spec.directive
         else:
             mood = spec.emotion.replace("_", " ")
-            text = (
+            head = (
                 f"Right now {subject.name.split()[0]} is {state.stage} ({mood}), agitation"
-                f" {level}/100. Support the officer; keep it calm and brief."
+                f" {level}/100."
             )
+            directive = "Support the officer; keep it calm and brief."
+        tail = ""
         if context:
-            text += " Just happened: " + " ".join(context[-3:])
+            tail += " Just happened: " + " ".join(context[-3:])
         if examples:
-            text += " Answer in your own words, close to: " + " / ".join(examples[:3])
-        return _flat(text)
+            tail += " Answer in your own words, close to: " + " / ".join(examples[:3])
+        return _Note(state.stage, _flat(f"{head} {directive}{tail}"), _flat(f"{head}{tail}"))
 
     def messages(
         self,
@@ -97,27 +123,39 @@ class PromptBuilder:
         context: Sequence[str] = (),
         examples: Sequence[str] = (),
     ) -> list[Message]:
-        """Card, bounded recent history, the state, then the user message the reply answers.
+        """Card, recent history ending with the user message the reply answers, then the state.
 
-        Everything before the last exchange repeats the previous turn's prompt token for token,
-        so the LLM server re-reads only the newest lines (llama.cpp reuses the matching prefix of
-        its cache; vLLM caches prefixes). The state is a second system message just before the
-        last user message: ChatML-style templates (SmolLM2, Qwen, Llama 3) take it there.
+        The state is a system message after the last user message, just before the reply
+        (ChatML-style templates such as SmolLM2's, Qwen's and Llama 3's take it there); it is
+        kept for later prompts, after the line it answered, so that they extend this one.
         """
+        self._notes[(speaker, len(history))] = self._note(speaker, state, context, examples)
         stable: Message = {"role": "system", "content": self._stable[speaker]}
-        now: Message = {
-            "role": "system",
-            "content": self.state_prompt(speaker, state, context, examples),
-        }
         turns = self._history(history, speaker)
+
+        def prompt(start: int) -> list[Message]:
+            chat: list[Message] = []
+            stage: str | None = None
+            for after, message in turns[start:]:
+                chat.append(message)
+                note = self._notes.get((speaker, after)) if after < len(history) else None
+                if note is not None:
+                    chat.append({"role": "system", "content": note.text(stage)})
+                    stage = note.stage
+            last = self._notes[(speaker, len(history))]
+            now: Message = {"role": "system", "content": last.text(stage)}
+            return [stable, *_answerable(_merged(chat)), now]
+
+        step = window_step(self._max_turns)
         while True:
-            chat = _merged(turns)
-            if not chat or chat[-1]["role"] != "user":
-                chat.append({"role": "user", "content": "Hello?"})
-            prompt = [stable, *chat[:-1], now, chat[-1]]
-            if not turns or estimate_tokens(prompt) <= self._max_tokens:
-                return prompt
-            turns = turns[2:]  # a whole exchange at a time
+            # The first start on a grid of whole steps where the prompt fits: the same starts on
+            # every turn, so the prefix holds until the window next moves (by a whole step).
+            for start in range(0, len(turns), step):
+                if estimate_tokens(prompt(start)) <= self._max_tokens:
+                    return prompt(start)
+            if step == 2:
+                return prompt(len(turns))  # not even the last exchange fits
+            step = max(2, step // 4 * 2)  # too long even so: a finer grid
 
     # -- internals ---------------------------------------------------------------------------
 
@@ -128,11 +166,17 @@ class PromptBuilder:
             return self._card.subject.name.split()[0]
         return self._card.character(speaker).name.split()[0]
 
-    def _history(self, history: Sequence[Mapping[str, object]], speaker: str) -> list[Message]:
-        """Recent turns as chat messages, one per turn: ``speaker``'s own are the assistant's."""
+    def _history(
+        self, history: Sequence[Mapping[str, object]], speaker: str
+    ) -> list[tuple[int, Message]]:
+        """Recent turns as chat messages, one per turn: ``speaker``'s own are the assistant's.
+
+        Each comes with the number of transcript turns up to and including it.
+        """
         labelled = bool(self._card.characters)
-        out: list[Message] = []
-        for turn in history[window_start(len(history), self._max_turns) :]:
+        out: list[tuple[int, Message]] = []
+        first = window_start(len(history), self._max_turns)
+        for i, turn in enumerate(history[first:], start=first + 1):
             who = str(turn.get("speaker", OFFICER))
             text = _flat(str(turn.get("text", "")))[: self._max_line]
             if not text:
@@ -140,7 +184,7 @@ class PromptBuilder:
             role = "assistant" if who == speaker else "user"
             if role == "user" and labelled:
                 text = f"{self._label(who)}: {text}"
-            out.append({"role": role, "content": text})
+            out.append((i, {"role": role, "content": text}))
         return out
 
     def _persona(self, speaker: str) -> str:
@@ -170,17 +214,29 @@ class PromptBuilder:
         return "\n".join(_flat(line) for line in lines)
 
 
+def window_step(keep: int) -> int:
+    """How far the history window moves at a time: half its size, in whole exchanges."""
+    return max(2, keep // 4 * 2)
+
+
 def window_start(n: int, keep: int) -> int:
     """First of ``n`` history turns in the prompt, keeping at most ``keep``.
 
-    The window moves in steps of about 60 % of its size (whole exchanges), not one turn at a
-    time, so that the prompt's prefix (and the LLM server's cache of it) stays the same for
-    several turns in a row.
+    The window moves by half its size at a time (``window_step``), not one message at a time, so
+    that the prompt's prefix (and the LLM server's cache of it) stays the same for several turns
+    in a row, and only a move makes the server read the kept history again.
     """
     if n <= keep:
         return 0
-    step = max(2, round(keep * 0.3) * 2)
+    step = window_step(keep)
     return -(-(n - keep) // step) * step
+
+
+def _answerable(chat: list[Message]) -> list[Message]:
+    """The chat, ending with a user message for the reply to answer."""
+    if not chat or chat[-1]["role"] != "user":
+        chat.append({"role": "user", "content": "Hello?"})
+    return chat
 
 
 def _merged(turns: list[Message]) -> list[Message]:

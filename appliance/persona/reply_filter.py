@@ -29,7 +29,8 @@ _OUT_OF_CHARACTER = re.compile(
 _ASSISTANT = re.compile(
     r"\b(how (?:can|may) i (?:help|assist)|i'?m (?:here|happy|glad) to (?:help|assist)"
     r"|is there anything else|let me know if|feel free to|i understand your concern"
-    r"|what can i do for you|i'?d be (?:happy|glad) to)\b",
+    r"|what can i do for you|i'?d be (?:happy|glad) to|here to help you"
+    r"|i'?m (?:[\w.']+\s+){0,3}assistant)\b",
     re.IGNORECASE,
 )
 # A safety net under the prompt's rule: never voice anything that reads as method detail.

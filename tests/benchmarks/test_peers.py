@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parent.parent.parent
 def test_persona_prompt_is_the_cards_head_and_initial_state() -> None:
     prompt = persona_system_prompt("overpass_voices")
     assert prompt.startswith("You are ") and "Rules: stay in character" in prompt
-    assert "Right now: " in prompt  # the state directive our llm voice adds before each reply
+    assert "Right now: " in prompt  # the state note our llm voice adds after the officer's line
 
 
 def test_authored_lines_are_recognised_and_other_text_is_not() -> None:

@@ -36,7 +36,7 @@ def test_inject_is_applied_recorded_and_reaches_the_prompt(overpass: Scenario) -
     assert e.events == [{"t": 30.0, "type": "inject", "name": "leans_over"}]
     assert s.stage == "hostile"
     assert s.agitation > overpass.agitation.start
-    state = e.messages_for_reply([{"speaker": "officer", "text": "Hello?"}])[-2]
+    state = e.messages_for_reply([{"speaker": "officer", "text": "Hello?"}])[-1]
     assert state["role"] == "system" and state["content"].endswith(inject.context)
 
 
