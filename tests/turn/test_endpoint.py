@@ -19,7 +19,7 @@ from appliance.turn.conversation import Conversation
 from appliance.turn.endpoint import TurnEnd
 from appliance.turn.events import Event, TranscriptFinal, TurnTiming
 from appliance.turn.turn import BufferOutput
-from benchmarks.asr_window import word_errors
+from benchmarks.asr_window import word_errors, words
 from benchmarks.cut_in_set import AlignedVoice, paused
 
 pytestmark = pytest.mark.slow
@@ -89,7 +89,12 @@ async def test_a_pause_mid_sentence_does_not_end_the_turn(
     utt = paused(voice, line, 800.0, lead)
     turns = officer_turns(await talk(patient(engine), utt.samples))
     assert len(turns) == 1, turns
-    assert word_errors(line.replace(" |", ""), turns[0]) <= 1, turns  # both stretches heard
+    # Both stretches heard in the one turn: the words before the pause, and the end of the words
+    # after it (Whisper base may mishear a word next to the spliced-in silence: "you've eaten").
+    before, after = (words(part) for part in line.split(" | "))
+    heard = words(turns[0])
+    assert heard[: len(before)] == before and set(after[-2:]) <= set(heard), turns
+    assert word_errors(line.replace(" |", ""), turns[0]) <= 3, turns
 
 
 async def verdict(engine: Engine, audio: FloatPCM) -> tuple[bool, bool]:
