@@ -10,7 +10,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Literal
 
-from appliance.audio.outbound_track import RATE as PLAYBACK_RATE
+from appliance.audio.pacing import RATE as PLAYBACK_RATE
 from appliance.audio.turn_end import TurnEndModel
 from appliance.audio.vad import SileroVAD
 from appliance.dialogue.analysis import UtteranceAnalyzer

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import fractions
-import time
 from collections import deque
 
 import numpy as np
@@ -12,12 +9,10 @@ from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from av import AudioFrame
 
 from appliance.audio.frames import Int16PCM
+from appliance.audio.pacing import FRAME, FramePacer, s16_frame
 
-RATE = 48_000
-FRAME = 960  # 20 ms
 PRIME = 2 * FRAME  # a side starts playing once 40 ms are buffered (absorbs network jitter)
 MAX_BUFFER = 15 * FRAME  # more than 300 ms behind: the oldest samples go (stay near live)
-_TIME_BASE = fractions.Fraction(1, RATE)
 
 
 class _Side:
@@ -65,8 +60,7 @@ class MixTrack(MediaStreamTrack):
     def __init__(self, sides: tuple[str, ...] = ("officer", "subject")) -> None:
         super().__init__()
         self._sides = {name: _Side() for name in sides}
-        self._start: float | None = None
-        self._ts = 0
+        self._pacer = FramePacer()
 
     def push(self, side: str, pcm: Int16PCM) -> None:
         """Queue 48 kHz mono int16 samples of one side."""
@@ -77,19 +71,6 @@ class MixTrack(MediaStreamTrack):
         """The next 20 ms of the mix, released at its due time."""
         if self.readyState != "live":
             raise MediaStreamError
-        now = time.monotonic()
-        if self._start is None:
-            self._start = now
-        else:
-            self._ts += FRAME
-            wait = self._start + self._ts / RATE - now
-            if wait > 0:
-                await asyncio.sleep(wait)
+        pts = await self._pacer.next()
         mix = sum((s.take(FRAME).astype(np.int32) for s in self._sides.values()), np.int32(0))
-        pcm = np.clip(mix, -32768, 32767).astype(np.int16)
-        frame = AudioFrame(format="s16", layout="mono", samples=FRAME)
-        frame.planes[0].update(pcm.tobytes())
-        frame.sample_rate = RATE
-        frame.pts = self._ts
-        frame.time_base = _TIME_BASE
-        return frame
+        return s16_frame(np.clip(mix, -32768, 32767).astype(np.int16), pts)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import fractions
-import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,10 +12,8 @@ from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from av import AudioFrame
 
 from appliance.audio.frames import Int16PCM
+from appliance.audio.pacing import FRAME, RATE, FramePacer, s16_frame
 
-RATE = 48_000
-FRAME = 960  # 20 ms at 48 kHz
-_TIME_BASE = fractions.Fraction(1, RATE)
 Callback = Callable[[], None]
 
 
@@ -38,13 +34,11 @@ class PacedAudioTrack(MediaStreamTrack):
     def __init__(self) -> None:
         super().__init__()
         self._clips: deque[_Clip] = deque()
-        self._start: float | None = None
-        self._ts = 0
+        self._pacer = FramePacer()
         self._silence = np.zeros(FRAME, dtype=np.int16)
         self._idle = asyncio.Event()
         self._idle.set()
         self.frames_sent = 0
-        self.late_frames = 0  # frames produced after their due time (pacing underruns)
         self.on_frame: Callable[[Int16PCM], None] | None = None  # sees each frame as it leaves
 
     @property
@@ -98,27 +92,19 @@ class PacedAudioTrack(MediaStreamTrack):
                     self._idle.set()
         return out if filled else self._silence
 
+    @property
+    def late_frames(self) -> int:
+        """Frames produced after their due time (pacing underruns)."""
+        return self._pacer.late_frames
+
     async def recv(self) -> AudioFrame:
         """The next 20 ms frame, released at its due time."""
         if self.readyState != "live":
             raise MediaStreamError
-        now = time.monotonic()
-        if self._start is None:
-            self._start = now
-        else:
-            self._ts += FRAME
-            wait = self._start + self._ts / RATE - now
-            if wait > 0:
-                await asyncio.sleep(wait)
-            elif wait < -0.020:
-                self.late_frames += 1
+        pts = await self._pacer.next()
         samples = self._next_samples()
         if self.on_frame is not None:
             self.on_frame(samples)
-        frame = AudioFrame(format="s16", layout="mono", samples=FRAME)
-        frame.planes[0].update(samples.tobytes())
-        frame.sample_rate = RATE
-        frame.pts = self._ts
-        frame.time_base = _TIME_BASE
+        frame = s16_frame(samples, pts)
         self.frames_sent += 1
         return frame

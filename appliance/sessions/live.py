@@ -19,8 +19,8 @@ from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
 from appliance.audio.frames import float_to_int16, int16_to_float, resample
 from appliance.audio.inbound import InboundConverter
-from appliance.audio.outbound_track import RATE as OUT_RATE
 from appliance.audio.outbound_track import PacedAudioTrack
+from appliance.audio.pacing import RATE as OUT_RATE
 from appliance.engine import Engine
 from appliance.errors import SessionConflict, SignallingError
 from appliance.inference.tts import Speech
