@@ -65,12 +65,17 @@ def test_two_utterances_with_known_silences(
 def test_endpoint_is_decided_after_the_configured_silence(
     engine: Engine, clips: tuple[np.ndarray, np.ndarray]
 ) -> None:
+    """The wait is counted from the last confident chunk: the configured silence, plus Silero's
+    one-chunk lag and at most two chunks of its fading probability between the thresholds (Piper
+    samples its noise, so each synthesis fades a little differently: 1.056 s or 1.088 s over 30)."""
     a, _ = clips
     events = run(engine, np.concatenate([silence(0.5), a, silence(1.5)]))
     end = next(e for e in events if e.kind == "speech_end")
     waited = (end.decided_at - end.sample) / SAMPLE_RATE
     min_silence = engine.settings.turn.min_silence_ms / 1000
-    assert min_silence <= waited <= min_silence + 0.064
+    assert min_silence <= waited <= min_silence + 3 * 0.032
+    after_voice = end.decided_at / SAMPLE_RATE - (0.5 + voiced_bounds(a)[1])
+    assert min_silence <= after_voice <= min_silence + 0.2
 
 
 def test_short_pause_does_not_end_the_turn_but_speculates(
