@@ -58,9 +58,12 @@ class TurnSection(_Section):
     min_silence_ms: int = Field(default=1000, ge=64, le=3000)
     # The turn ends after this much silence when the turn-end model says the officer finished.
     turn_end_silence_ms: int = Field(default=200, ge=32, le=3000)
-    # Turn-end model probability at or above which the officer finished (and the words so far
-    # do not stop where a sentence goes on: "I want to", "because").
-    turn_end_threshold: float = Field(default=0.8, gt=0.0, lt=1.0)
+    # Probability at or above which the officer finished: the turn-end model's, its log-odds
+    # joined with turn_end_words_weight times the words' (turn/words_end.py), and the words so far
+    # must not stop where a sentence goes on ("I want to", "because").
+    turn_end_threshold: float = Field(default=0.88, gt=0.0, lt=1.0)
+    # How much the words so far count against the voice (0: the turn-end model alone).
+    turn_end_words_weight: float = Field(default=1.5, ge=0.0, le=10.0)
     speech_pad_ms: int = Field(default=96, ge=0, le=1000)
     speculative_asr_ms: int = Field(default=160, ge=0, le=3000)
     # Keep the transcript of a finished sentence the officer goes on after, so at the turn's end

@@ -106,8 +106,111 @@ PAUSED_LINES: tuple[str, ...] = (
     "You said that | you haven't been home in a week.",
     "Is there anything | I can get you?",
 )
+# A second set (``benchmarks.cut_ins --set held-out``), written before the words-end model existed
+# and never trained on (nor is the set above); its weight and threshold were set with both in view.
+HELD_OUT_COMPLETE: tuple[str, ...] = (
+    "Hi there, I'm with the police department.",
+    "Are you okay?",
+    "Can you tell me your first name?",
+    "I just want to talk.",
+    "Nobody's going to hurt you.",
+    "Do you know where you are right now?",
+    "How are you feeling?",
+    "It's cold out here. Do you want a blanket?",
+    "I noticed you've been walking back and forth for a while.",
+    "Did something happen at home today?",
+    "That must have been scary.",
+    "You can tell me to back off if I'm too close.",
+    "Is that your car over there?",
+    "I'm going to sit down right here, okay?",
+    "What's been going on with you lately?",
+    "Have you had anything to drink tonight?",
+    "You seem really worried about your kids.",
+    "Can I get you some water?",
+    "We called the mobile crisis team and they're on their way.",
+    "Is there anyone at home right now?",
+    "Who's your doctor?",
+    "I'm sorry that happened to you.",
+    "Would you mind if my partner joins us?",
+    "Tell me about your brother.",
+    "So you haven't eaten since yesterday.",
+    "Thanks for letting me know.",
+    "What do you need right now?",
+    "Please put the phone down on the table.",
+    "That's a lot to carry by yourself.",
+    "Do you want to sit in the back of the ambulance where it's warm?",
+    "I'm not here to arrest anyone.",
+    "How did you get here tonight?",
+    "Yeah, I get that.",
+    "You're safe right now.",
+    "Okay, so what happened next?",
+    "Can you say that again?",
+    "Is that why you came out here?",
+    "I hear you.",
+    "Let's take a breath together.",
+    "Did you call anyone before we got here?",
+    "Your mom is worried sick about you.",
+    "Do you have somewhere to sleep tonight?",
+)
+HELD_OUT_PAUSED: tuple[str, ...] = (
+    "Do you know | what day it is today?",
+    "I think | we should get you checked out.",
+    "Can you tell me | who else is in the house?",
+    "My partner is going to | wait by the door.",
+    "I'm just trying to | understand what you need.",
+    "What happened | after you left the bar?",
+    "Would you be willing to | talk to a counselor?",
+    "It looks like | you're in a lot of pain.",
+    "When was the last time | you slept in a bed?",
+    "The officers outside are | just making sure the street stays clear.",
+    "I'm worried that | you might hurt yourself.",
+    "Did you | take something tonight?",
+    "Can we | move away from the traffic?",
+    "I'd really like | to hear your side of it.",
+    "You told me earlier that | your dad used to be a cop.",
+    "Is there a reason | you don't want to go to the hospital?",
+    "What if we | called your case worker together?",
+    "Can I ask | how old you are?",
+    "There's no rush, | we've got all the time we need.",
+    "I need you to | stay on the sidewalk for me.",
+    "Do you want | me to call someone?",
+    "Help me understand | why you're upset with your roommate.",
+    "The last thing I want is | for this to turn into something bigger.",
+    "How many | pills did you take?",
+    "You mentioned | you've been hearing things.",
+    "Is it alright | if I sit down next to you?",
+    "I know you | didn't ask for us to come out here.",
+    "Where do | you usually stay at night?",
+    "We're not | taking you to jail.",
+    "Did anyone | hurt you tonight?",
+    "I can tell that | you really love your dog.",
+    "Would you like | to call your wife?",
+    "If it's okay with you, | I'd like to check your wrist.",
+    "Can you help me | understand what the voices are saying?",
+    "Let's see if | we can find you a place to stay.",
+    "Are you | planning to hurt anyone else?",
+    "What I'm hearing is | you feel like nobody listens.",
+    "You don't | have to talk if you don't want to.",
+    "I brought | a coat if you want it.",
+    "How about we | walk over to the car and warm up?",
+    "Tell me | what you need from me.",
+    "Is your | medication at home?",
+)
 PAUSE_MARK = "|"
 PAUSE_RANGE_MS = (300, 900)
+SETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "dev": (COMPLETE_LINES, PAUSED_LINES),
+    "held-out": (HELD_OUT_COMPLETE, HELD_OUT_PAUSED),
+}
+
+
+def held_out_texts() -> list[str]:
+    """Every line of both sets as spoken, for trainers to leave out."""
+    return [
+        " ".join(line.replace(PAUSE_MARK, " ").split())
+        for complete, paused_lines in SETS.values()
+        for line in complete + paused_lines
+    ]
 _HOP = SAMPLE_RATE // 100  # 10 ms level frames
 _QUIET_DBFS = -50.0
 

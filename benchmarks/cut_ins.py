@@ -1,9 +1,11 @@
 """Cut-ins and endpoint delay: complete officer utterances and ones paused mid-sentence.
 
-    .venv/bin/python -m benchmarks.cut_ins [--sessions 1] [--label L] [--out DIR] [--fresh]
+    .venv/bin/python -m benchmarks.cut_ins [--set dev|held-out] [--sessions 1] [--label L]
+        [--out DIR] [--fresh]
 
-Synthesizes the cut-in set (benchmarks/cut_in_set.py, kept in ``<models.cache_dir>/cut-in-set``
-so runs compare the same audio; ``--fresh`` makes it anew) and streams it, utterance after
+Synthesizes the cut-in set (benchmarks/cut_in_set.py: ``dev``, or ``held-out``, lines the
+turn-end rules never trained on; kept in ``<models.cache_dir>/cut-in-set`` so runs compare the
+same audio; ``--fresh`` makes it anew) and streams it, utterance after
 utterance with silence between, into the appliance's ``Call`` on the real engine in 20 ms frames at
 real time (each of ``--sessions`` calls at once, each in its own order). A *cut-in* is a turn that
 ended while its utterance was still going (inside a pause); the *endpoint delay* is from the
@@ -42,7 +44,7 @@ from appliance.turn.events import Event, TranscriptFinal
 from appliance.turn.turn import BufferOutput
 from benchmarks.appliance_process import isolated_env
 from benchmarks.asr_window import word_errors, words
-from benchmarks.cut_in_set import COMPLETE_LINES, PAUSED_LINES, SetUtterance, synthesize_set
+from benchmarks.cut_in_set import SETS, SetUtterance, synthesize_set
 from benchmarks.machine import load_average, machine_info
 from benchmarks.summary import spread
 
@@ -69,15 +71,16 @@ class Heard:
     words: int = 0
 
 
-def set_folder(settings: Settings) -> Path:
+def set_folder(settings: Settings, name: str) -> Path:
     """Where the synthesized set is kept, named by its lines."""
-    key = hashlib.sha256("\n".join(COMPLETE_LINES + PAUSED_LINES).encode()).hexdigest()[:12]
+    complete, paused = SETS[name]
+    key = hashlib.sha256("\n".join(complete + paused).encode()).hexdigest()[:12]
     return settings.resolve(settings.models.cache_dir) / "cut-in-set" / key
 
 
-def load_or_make(settings: Settings, fresh: bool) -> list[SetUtterance]:
+def load_or_make(settings: Settings, name: str, fresh: bool) -> list[SetUtterance]:
     """The set from its folder, or synthesized now and saved there."""
-    folder = set_folder(settings)
+    folder = set_folder(settings, name)
     manifest = folder / "set.json"
     if manifest.is_file() and not fresh:
         rows = json.loads(manifest.read_text())
@@ -85,7 +88,7 @@ def load_or_make(settings: Settings, fresh: bool) -> list[SetUtterance]:
             SetUtterance(**{**r, "samples": np.load(folder / f"{i:03d}.npy")})
             for i, r in enumerate(rows)
         ]
-    made = synthesize_set(settings)
+    made = synthesize_set(settings, *SETS[name])
     folder.mkdir(parents=True, exist_ok=True)
     for i, u in enumerate(made):
         np.save(folder / f"{i:03d}.npy", u.samples)
@@ -199,7 +202,7 @@ async def run(args: argparse.Namespace) -> int:
         base = load_settings()
         env = isolated_env(Path(tmp), profile=base.appliance.profile, max_sessions=args.sessions)
         settings = load_settings(environ={**env, **os.environ})
-        utterances = await asyncio.to_thread(load_or_make, settings, args.fresh)
+        utterances = await asyncio.to_thread(load_or_make, settings, args.set, args.fresh)
         if args.limit:
             kinds_seen: dict[str, int] = {}
             utterances = [
@@ -208,7 +211,8 @@ async def run(args: argparse.Namespace) -> int:
                 if (kinds_seen := kinds_seen | {u.kind: kinds_seen.get(u.kind, 0) + 1})[u.kind]
                 <= args.limit
             ]
-        print(f"cut-in set: {len(utterances)} utterances in {set_folder(settings)}")
+        folder = set_folder(settings, args.set)
+        print(f"cut-in set {args.set}: {len(utterances)} utterances in {folder}")
         async with Engine(settings) as engine:
             await engine.warm_speech()
             orders = [
@@ -227,6 +231,7 @@ async def run(args: argparse.Namespace) -> int:
     print(
         f"\ncut-ins, {args.sessions} session(s), turn end {settings.models.turn_end}"
         f" (short silence {turn.turn_end_silence_ms} ms, threshold {turn.turn_end_threshold},"
+        f" words weight {turn.turn_end_words_weight},"
         f" longest silence {turn.min_silence_ms} ms), ASR segments {turn.asr_segments};"
         f" load average {load_before} → {load_after}"
     )
@@ -247,7 +252,8 @@ async def run(args: argparse.Namespace) -> int:
     if verdict:
         print(f"budget {verdict}: paused cut-in rate {rate:.3f} (budget {limit:g})")
     stamp = started_at.strftime("%Y%m%d-%H%M%S")
-    name = f"cut-ins-{settings.appliance.profile}{'-' + args.label if args.label else ''}-{stamp}"
+    tag = ("-" + args.set if args.set != "dev" else "") + ("-" + args.label if args.label else "")
+    name = f"cut-ins-{settings.appliance.profile}{tag}-{stamp}"
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / f"{name}.json"
     result = {
@@ -260,6 +266,7 @@ async def run(args: argparse.Namespace) -> int:
             "load_average_after": load_after,
         },
         "settings": settings.model_dump(mode="json"),
+        "set": args.set,
         "sessions": args.sessions,
         "wall_s": wall,
         "kinds": kinds,
@@ -278,6 +285,7 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    p.add_argument("--set", choices=sorted(SETS), default="dev", help="which lines (default dev)")
     p.add_argument("--sessions", type=int, default=1, help="calls streaming the set at once")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder for the JSON")
     p.add_argument("--label", default="", help="added to the result file name")

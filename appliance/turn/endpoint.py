@@ -2,21 +2,25 @@
 
 At each pause inside an utterance (the endpointer's ``silence_start``) the call asks the turn-end
 model about the audio so far while the speculative ASR transcribes it. Once the pause has lasted
-``[turn] turn_end_silence_ms``, the model said the officer finished and the words do not stop
-where a sentence goes on ("I want to …"), the turn ends; otherwise the endpointer ends it after
-``min_silence_ms``, the longest silence a turn may hold.
+``[turn] turn_end_silence_ms``, the voice and the words together say the officer finished (the
+model's log-odds plus ``turn_end_words_weight`` times those of the words-end model, against
+``turn_end_threshold``) and the words do not stop where a sentence goes on ("I want to …"), the
+turn ends; otherwise the endpointer ends it after ``min_silence_ms``, the longest silence a turn
+may hold.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import re
 from dataclasses import dataclass
 
 from appliance.audio.frames import SAMPLE_RATE, FloatPCM
 from appliance.engine import Engine
 from appliance.inference.asr import Transcription
+from appliance.turn.words_end import bundled
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +66,9 @@ class TurnEnd:
         self._thread = engine.turn_end_thread
         cfg = engine.settings.turn
         self._after = cfg.turn_end_silence_ms * SAMPLE_RATE // 1000
-        self._threshold = cfg.turn_end_threshold
+        self._threshold = _logit(cfg.turn_end_threshold)
+        self._words_weight = cfg.turn_end_words_weight
+        self._words_end = bundled()
         self._pause: _Pause | None = None
         self.probability: float | None = None  # the model's latest verdict
 
@@ -124,6 +130,17 @@ class TurnEnd:
             log.warning("turn-end model failed: %r; waiting for the silence", exc)
             return False
         text = self._words()
-        complete = probability >= self._threshold and not open_ended(text)
-        log.debug("turn end p=%.3f open=%s: %s", probability, open_ended(text), complete)
+        score = _logit(probability)
+        if self._words_weight:
+            score += self._words_weight * self._words_end.logit(text)
+        complete = score >= self._threshold and not open_ended(text)
+        log.debug(
+            "turn end p=%.3f score=%.2f open=%s: %s", probability, score, open_ended(text), complete
+        )
         return complete
+
+
+def _logit(p: float) -> float:
+    """Log-odds of a probability, kept finite."""
+    p = min(max(p, 1e-6), 1.0 - 1e-6)
+    return math.log(p / (1.0 - p))

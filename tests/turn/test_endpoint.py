@@ -119,6 +119,10 @@ async def verdict(engine: Engine, audio: FloatPCM) -> tuple[bool, bool]:
         "We're going to | figure this out together.",
         "The store manager just | wants you to leave for today.",
         "I'm wondering if | you've eaten anything today.",
+        # The voice alone says finished here (0.96–0.98); the words say officers go on.
+        "Do you remember | what you took tonight?",
+        "Is there anything | I can get you?",
+        "Could you tell me | your name?",
     ],
 )
 async def test_the_check_of_a_pause_mid_sentence_says_go_on(
