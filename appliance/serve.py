@@ -13,6 +13,7 @@ from typing import Any
 
 import uvicorn
 
+from appliance.allocator import map_large_buffers
 from appliance.app import create_app
 from appliance.certificates import server_tls
 from appliance.checks.preflight import preflight
@@ -104,6 +105,7 @@ def main(argv: list[str]) -> int:
             server = settings.server.model_copy(update={"port": args.port})
             settings = settings.model_copy(update={"server": server})
         setup_logging(settings.logging)
+        map_large_buffers()  # before any model loads: their big buffers go back after use
         asyncio.run(serve(settings))
     except ApplianceError as exc:
         print(f"error: {exc.message}", file=sys.stderr)

@@ -22,8 +22,10 @@ from appliance.inference.tts import NeutralStyle, PiperTTS, Speech, VoiceStyle
 
 log = logging.getLogger(__name__)
 # Lines kept in memory, by size: at 48 kHz a line is 100–600 KiB, and a session says each line once,
-# so memory serves repeats and the lines just synthesized; the disk serves the rest in a few ms.
-MEMORY_BYTES = 24 * 1024 * 1024
+# so memory serves repeats and the lines just synthesized; the disk serves the rest in about a
+# millisecond, resampling included (0.8 ms for a 1.9 s line). A larger budget bought nothing but
+# memory that kept filling long after start-up (24 MiB took ~20 minutes of two calls).
+MEMORY_BYTES = 4 * 1024 * 1024
 
 
 class SpeechCache:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,10 +82,25 @@ class PiperTTS:
         await self._thread.call(self._load)
 
     def _load(self) -> None:
-        from piper import PiperVoice
+        import onnxruntime as ort
+        from piper import PiperConfig, PiperVoice
 
+        # As ``PiperVoice.load``, but without onnxruntime's CPU memory arena: the arena grows to
+        # what the longest line synthesized so far needed (48 MB for a 38-character line, 190 MB
+        # for a 154-character one) and never gives it back, so the appliance's memory rose by
+        # steps whenever a longer line than any before was spoken. Without it each synthesis
+        # frees what it used.
+        options = ort.SessionOptions()
+        options.enable_cpu_mem_arena = False
+        providers: list[str | tuple[str, dict[str, str]]] = ["CPUExecutionProvider"]
+        if self._cuda:
+            providers = [("CUDAExecutionProvider", {"cudnn_conv_algo_search": "HEURISTIC"})]
         try:
-            voice = PiperVoice.load(self._model, self._config, use_cuda=self._cuda)
+            config = PiperConfig.from_dict(json.loads(self._config.read_text(encoding="utf-8")))
+            session = ort.InferenceSession(
+                str(self._model), sess_options=options, providers=providers
+            )
+            voice = PiperVoice(session=session, config=config)
         except Exception as exc:  # onnxruntime / json errors of many kinds
             raise ModelError(f"cannot load Piper voice {self._model}: {exc}") from None
         self._voice = voice
