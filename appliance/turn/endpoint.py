@@ -37,17 +37,24 @@ CONTINUING = frozenset(
     who whom whose is are was were am be been being can could would should will shall must might
     just really very wants needs trying""".split()
 )
+# Two words a telling or wanting goes on after ("Could you tell me | your name?", "I need you |
+# to step back"): none of the corpus's 1273 officer turns ends on one, 66 places go on after one.
+OPEN_PAIRS = frozenset(
+    {"tell me", "let me", "show me", "give me", "remind me", "tell you", "let you", "show you"}
+    | {"give you", "want you", "need you", "ask you"}
+)
 OPEN_MARKS = ("...", "…", ",", "-", "—", ";", ":")
 _WORD = re.compile(r"[a-z']+")
 
 
 def open_ended(text: str) -> bool:
-    """Whether the words so far stop where a sentence goes on ("I want to", "because …")."""
+    """Whether the words so far stop where a sentence goes on ("I want to", "because …",
+    "Could you tell me")."""
     text = text.strip()
     if text.endswith(OPEN_MARKS):
         return True
     words = _WORD.findall(text.lower().replace("’", "'"))
-    return len(words) >= 2 and words[-1] in CONTINUING
+    return len(words) >= 2 and (words[-1] in CONTINUING or " ".join(words[-2:]) in OPEN_PAIRS)
 
 
 @dataclass

@@ -75,9 +75,12 @@ def test_finished_sentences_score_above_sentences_cut_mid_way(
         ("Tell me more about", True),
         ("Have you been?", True),  # a question cut short reads as one
         ("Is it okay if I?", True),
+        ("Could you tell me?", True),  # "… your name?"
+        ("I need you", True),  # "… to step back"
         ("Can you hear me?", False),
         ("I'm here to help you.", False),
         ("Okay.", False),
+        ("Can you help me?", False),
         ("", False),
     ],
 )
