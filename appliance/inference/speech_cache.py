@@ -12,13 +12,13 @@ import asyncio
 import hashlib
 import logging
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 
 import numpy as np
 
 from appliance.audio.frames import float_to_int16, int16_to_float, resample
-from appliance.inference.tts import NeutralStyle, PiperTTS, Speech, VoiceStyle
+from appliance.inference.tts import NeutralStyle, PiperTTS, Speech, VoiceStyle, trim_lead
 
 log = logging.getLogger(__name__)
 # Lines kept in memory, by size: at 48 kHz a line is 100–600 KiB, and a session says each line once,
@@ -95,7 +95,8 @@ class SpeechCache:
             pcm = np.load(path, allow_pickle=False)
         except (OSError, ValueError):
             return None
-        return Speech(pcm.astype(np.int16), self.tts.sample_rate)
+        # Lines kept before the voice's lead-in was trimmed are trimmed as they are read.
+        return Speech(trim_lead(pcm.astype(np.int16), self.tts.sample_rate), self.tts.sample_rate)
 
     def _save(self, path: Path, speech: Speech) -> None:
         try:
@@ -120,12 +121,21 @@ class SpeechCache:
         """Bytes of audio held in memory (at most ``MEMORY_BYTES``, or one longer line)."""
         return self._memory_bytes
 
-    async def warm(self, lines: Iterable[tuple[str, VoiceStyle]]) -> int:
-        """Synthesize every line not cached yet (one at a time); the number made."""
+    async def warm(
+        self,
+        lines: Iterable[tuple[str, VoiceStyle]],
+        quiet: Callable[[], Awaitable[object]] | None = None,
+    ) -> int:
+        """Synthesize every line not cached yet (one at a time); the number made.
+
+        ``quiet`` is awaited before each synthesis: it returns when no call needs the voice.
+        """
         made = 0
         for text, style in lines:
             key = self.key(text, style)
             if key not in self._memory and not self._path(key).is_file():
+                if quiet is not None:
+                    await quiet()
                 speech = await self.tts.synthesize(text, style)
                 await asyncio.to_thread(self._save, self._path(key), speech)
                 made += 1

@@ -14,6 +14,13 @@ from appliance.audio.frames import Int16PCM, float_to_int16, int16_to_float, res
 from appliance.errors import ModelError, TTSError
 from appliance.inference.executor import ModelThread
 
+# Piper sometimes starts a sentence with up to ~400 ms of near-silence before the first phoneme
+# ("Don't tell me it's fine!"): time the officer waits for nothing. Each sentence's audio starts
+# this far before its first window above the onset level, so plosives keep their lead-in.
+ONSET_DBFS = -50.0
+ONSET_WINDOW_S = 0.010
+ONSET_LEAD_S = 0.020
+
 
 class VoiceStyle(Protocol):
     """How a line is voiced (persona stage or character); see ``appliance.persona.voice``."""
@@ -134,7 +141,10 @@ class PiperTTS:
             volume=s.volume,
         )
         try:
-            chunks = [c.audio_int16_array for c in self._voice.synthesize(text, cfg)]
+            chunks = [
+                trim_lead(c.audio_int16_array, self.sample_rate)
+                for c in self._voice.synthesize(text, cfg)
+            ]
         except Exception as exc:
             raise TTSError(f"speech synthesis failed: {exc}") from None
         pcm = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)
@@ -150,3 +160,19 @@ class PiperTTS:
     def close(self) -> None:
         """Release the model thread."""
         self._thread.close()
+
+
+def trim_lead(pcm: Int16PCM, sample_rate: int) -> Int16PCM:
+    """``pcm`` from ``ONSET_LEAD_S`` before its first window above ``ONSET_DBFS`` (as it is when
+    none is: a silent clip stays whole)."""
+    window = max(1, round(sample_rate * ONSET_WINDOW_S))
+    n = len(pcm) // window
+    if n == 0:
+        return pcm
+    frames = pcm[: n * window].astype(np.float32).reshape(n, window) / 32768.0
+    level = 10.0 * np.log10(np.mean(np.square(frames), axis=1) + 1e-12)
+    loud = np.flatnonzero(level > ONSET_DBFS)
+    if not len(loud):
+        return pcm
+    start = max(0, int(loud[0]) * window - round(sample_rate * ONSET_LEAD_S))
+    return pcm[start:]
