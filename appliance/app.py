@@ -65,7 +65,7 @@ def create_app(
                 sessions.on_capacity(ad.update_capacity)
                 app.state.advertisement = ad
             if settings.persona.presynthesize:
-                warm = asyncio.create_task(engine.warm_speech(), name="warm-speech")
+                warm = asyncio.create_task(engine.warm_speech(sessions.quiet), name="warm-speech")
                 stack.push_async_callback(_cancel, warm)
             yield
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -114,13 +114,14 @@ class Engine:
         """Which voice speaks for the subject, in words (``/healthz``, ``doctor``)."""
         return VOICES[self.voice]
 
-    async def warm_speech(self) -> int:
-        """Synthesize every card's authored lines not cached yet (background, at start-up)."""
+    async def warm_speech(self, quiet: Callable[[], Awaitable[object]] | None = None) -> int:
+        """Synthesize every card's authored lines not cached yet (background, at start-up),
+        each once ``quiet`` returns (no call live: a call's own lines come first)."""
         if self.speech is None:
             return 0
         made = 0
         for scenario in list_scenarios():
-            made += await self.speech.warm(speakable(scenario))
+            made += await self.speech.warm(speakable(scenario), quiet)
         if made:
             log.info("synthesized %d authored lines ahead", made)
         return made

@@ -78,6 +78,7 @@ class SessionManager:
         self.live: dict[str, LiveSession] = {}
         self.finished: dict[str, dict[str, Any]] = {}
         self._listeners: list[CapacityListener] = []
+        self._quiet = asyncio.Event()  # set when the last live call ends
         self._lock = asyncio.Lock()
 
     async def __aenter__(self) -> SessionManager:
@@ -104,7 +105,16 @@ class SessionManager:
         """Call ``listener(free)`` whenever the number of free slots changes."""
         self._listeners.append(listener)
 
+    async def quiet(self) -> None:
+        """Return once no call is live: background work that would take the CPU from a call
+        (the authored lines synthesized ahead) waits for it."""
+        while self.live:
+            self._quiet.clear()
+            await self._quiet.wait()
+
     async def _announce(self) -> None:
+        if not self.live:
+            self._quiet.set()
         for listener in self._listeners:
             try:
                 await listener(self.free)
@@ -156,6 +166,8 @@ class SessionManager:
                 await record_session_start(self.records, session.conversation.transcript())
         except BaseException as exc:
             self.live.pop(session.id, None)
+            if not self.live:
+                self._quiet.set()
             await session.discard()
             if isinstance(exc, StorageFull):
                 self.storage.failed(exc.message)
