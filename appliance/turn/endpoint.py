@@ -37,6 +37,10 @@ CONTINUING = frozenset(
     who whom whose is are was were am be been being can could would should will shall must might
     just really very wants needs trying""".split()
 )
+# Of those, the words whole officer turns end on often (three or more times each in the corpus:
+# "How long has it been like this?", "What's going on?", "Why did you do that?"). Closed by a
+# question mark they end the question; otherwise they still hold the sentence open.
+QUESTION_ENDS = frozenset("that this on in about her is like of be".split())
 # Two words a telling or wanting goes on after ("Could you tell me | your name?", "I need you |
 # to step back"): none of the corpus's 1273 officer turns ends on one, 66 places go on after one.
 OPEN_PAIRS = frozenset(
@@ -54,7 +58,11 @@ def open_ended(text: str) -> bool:
     if text.endswith(OPEN_MARKS):
         return True
     words = _WORD.findall(text.lower().replace("’", "'"))
-    return len(words) >= 2 and (words[-1] in CONTINUING or " ".join(words[-2:]) in OPEN_PAIRS)
+    if len(words) < 2:
+        return False
+    if words[-1] in QUESTION_ENDS and text.endswith("?"):
+        return False
+    return words[-1] in CONTINUING or " ".join(words[-2:]) in OPEN_PAIRS
 
 
 @dataclass
@@ -109,11 +117,18 @@ class TurnEnd:
             self._pause = None  # one verdict a pause: the silence decides the rest
         return bool(verdict)
 
-    def sentence_done(self) -> bool:
-        """Whether the pause's check, if it is in, heard a finished sentence (the officer went on
-        after it: "Take your time. | I'm staying right here.")."""
+    def sentence_done(self) -> bool | None:
+        """Whether the pause's check heard a finished sentence (the officer went on after it:
+        "Take your time. | I'm staying right here."); None while it is not in."""
         verdict = self._verdict()
-        return bool(verdict) and self._words().rstrip().endswith((".", "?", "!"))
+        if verdict is None:
+            return None
+        return verdict and _closes(self._words())
+
+    def ends_sentence(self, text: str) -> bool:
+        """Whether words end a finished sentence: a closing mark, no word a sentence goes on
+        after, and lines that officers end there (the words-end model)."""
+        return _closes(text) and not open_ended(text) and self._words_end.logit(text) >= 0.0
 
     def _words(self) -> str:
         words = self._pause.words if self._pause is not None else None
@@ -145,6 +160,11 @@ class TurnEnd:
             "turn end p=%.3f score=%.2f open=%s: %s", probability, score, open_ended(text), complete
         )
         return complete
+
+
+def _closes(text: str) -> bool:
+    """Whether the words end on a sentence's closing mark."""
+    return text.rstrip().endswith((".", "?", "!"))
 
 
 def _logit(p: float) -> float:

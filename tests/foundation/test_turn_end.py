@@ -81,6 +81,8 @@ def test_finished_sentences_score_above_sentences_cut_mid_way(
         ("I'm here to help you.", False),
         ("Okay.", False),
         ("Can you help me?", False),
+        ("How long has it been like this?", False),  # a question closed on "this"
+        ("Tell me more about.", True),  # … but not a statement
         ("", False),
     ],
 )
