@@ -102,6 +102,10 @@ class CoercionJudge:
         self._lock = threading.Lock()
         self._protos: tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]] | None = None
 
+    def prepare(self) -> None:
+        """Embed the prototypes now (at load), not in the first live turn that needs them."""
+        self._prototypes()
+
     def _prototypes(self) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
         with self._lock:
             if self._protos is None:

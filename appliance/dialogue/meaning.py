@@ -187,6 +187,10 @@ class HarshMeaning:
         self._lock = threading.Lock()
         self._protos: _Prototypes | None = None
 
+    def prepare(self) -> None:
+        """Embed the prototypes now (at load), not in the first live turn that needs them."""
+        self._prototypes()
+
     def _prototypes(self) -> _Prototypes:
         with self._lock:
             if self._protos is None:

@@ -130,3 +130,17 @@ def test_held_out_precision_and_recall_are_sane(analyzer: UtteranceAnalyzer) -> 
     for act in ("threat", "countdown", "minimizing", "command"):
         p = by_act[act].precision
         assert p is not None and p >= 0.85, act
+
+
+def test_a_loaded_analyzer_embeds_only_what_was_said(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The harsh-meaning and coercion prototypes (~100 sentences, about 0.5 s) are embedded at
+    # load: the first live turn that reads a sentence by meaning does not wait for them.
+    analyzer = UtteranceAnalyzer.load()
+    embedded: list[str] = []
+    encode = analyzer.encoder.encode
+    monkeypatch.setattr(
+        analyzer.encoder, "encode", lambda text: embedded.append(text) or encode(text)
+    )
+    analyzer.analyze("Nobody is in trouble here. I just want to make sure everybody is safe.")
+    assert embedded  # the sentences were read by meaning
+    assert len(embedded) <= 8, embedded  # the utterance, its sentences and clauses: no prototypes
