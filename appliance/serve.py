@@ -17,6 +17,7 @@ from appliance.allocator import map_large_buffers
 from appliance.app import create_app
 from appliance.certificates import server_tls
 from appliance.checks.preflight import preflight
+from appliance.collector import freeze_startup_objects
 from appliance.engine import Engine
 from appliance.errors import ApplianceError
 from appliance.logs import setup_logging
@@ -49,6 +50,7 @@ async def _serve(settings: Settings) -> None:
     s = settings.server
     async with Engine(settings) as engine:
         app = create_app(settings, engine, tls_fingerprint=tls.fingerprint if tls else "")
+        freeze_startup_objects()  # a full collection would otherwise stall the audio ~50 ms
         main = _Server(
             uvicorn.Config(
                 app,
