@@ -112,7 +112,7 @@ def voiced_ms_between(frames: Sequence[FrameLevel], start: float, end: float) ->
     )
 
 
-def _late_frames(reply: ReplyResult) -> int | None:
+def late_frames(reply: ReplyResult) -> int | None:
     """Cumulative server pacing underruns from ``turn.timing``, when the appliance sends them."""
     for e in reply.events:
         if isinstance(e.event, TurnTiming):
@@ -128,7 +128,7 @@ def _fill(record: TurnRecord, client: HeadsetClient, reply: ReplyResult) -> None
     record.underruns, record.max_gap_ms = reply_gaps(
         client.frames, reply.first_frame_at, reply.last_frame_at
     )
-    record.server_late_frames = _late_frames(reply)
+    record.server_late_frames = late_frames(reply)
 
 
 async def _turn(

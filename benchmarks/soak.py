@@ -23,7 +23,7 @@ from appliance.inference.models import resolve_models
 from appliance.settings import load_settings
 from benchmarks.appliance_process import ApplianceProcess, isolated_env
 from benchmarks.devices import pair_devices
-from benchmarks.live_load import SCENARIOS, reply_gaps
+from benchmarks.live_load import SCENARIOS, late_frames, reply_gaps
 from benchmarks.machine import load_average, machine_info
 from benchmarks.process_stats import llm_child, sample
 from benchmarks.soak_report import Sample, Turn, as_json, draw, figures
@@ -80,12 +80,15 @@ async def officer(
     while time.monotonic() < deadline:
         scenario = SCENARIOS[(index + len(turns)) % len(SCENARIOS)]
         client = HeadsetClient(url, scenario_id=scenario, token=token)
+        late = 0  # the session's outbound frames sent late so far (the appliance's count)
         try:
             async with client:
                 while time.monotonic() < deadline and not client.events_of("session.ended"):
                     utt = lines.turns[n % len(lines.turns)]
                     n += 1
-                    turns.append(await _turn(client, utt.samples, utt.sample_rate, index, t0))
+                    turn = await _turn(client, utt.samples, utt.sample_rate, index, t0, late)
+                    late += turn.late_frames or 0
+                    turns.append(turn)
                     await asyncio.sleep(pause)
         except SignallingError:
             if not client.events_of("session.ended"):
@@ -93,14 +96,25 @@ async def officer(
     return turns
 
 
-async def _turn(client: HeadsetClient, pcm: object, rate: int, index: int, t0: float) -> Turn:
+async def _turn(
+    client: HeadsetClient, pcm: object, rate: int, index: int, t0: float, late_before: int
+) -> Turn:
+    """One line said and its reply heard: gaps as received, and frames the appliance sent late."""
     await client.say(pcm, rate)  # type: ignore[arg-type]
     try:
         reply = await client.wait_reply(timeout_s=180)
     except (TurnError, TimeoutError) as exc:
         return Turn(round(time.monotonic() - t0, 1), index, None, 0, str(exc)[:200])
-    gaps, _ = reply_gaps(client.frames, reply.first_frame_at, reply.last_frame_at)
-    return Turn(round(time.monotonic() - t0, 1), index, round(reply.latency_ms, 1), gaps)
+    gaps, widest = reply_gaps(client.frames, reply.first_frame_at, reply.last_frame_at)
+    late = late_frames(reply)
+    return Turn(
+        round(time.monotonic() - t0, 1),
+        index,
+        round(reply.latency_ms, 1),
+        gaps,
+        max_gap_ms=widest,
+        late_frames=None if late is None else late - late_before,
+    )
 
 
 async def soak(args: argparse.Namespace) -> dict[str, object]:

@@ -27,13 +27,16 @@ class Sample:
 
 @dataclass(frozen=True)
 class Turn:
-    """One officer turn of the soak: when it ended, its latency, and the reply's underruns."""
+    """One officer turn of the soak: when it ended, its latency, and the reply's underruns (gaps
+    over 40 ms as received; ``late_frames``: frames the appliance's pacer sent late)."""
 
     t_s: float
     session: int
     latency_ms: float | None
     underruns: int
     error: str | None = None
+    max_gap_ms: float = 0.0
+    late_frames: int | None = None
 
 
 def _p95(values: list[float]) -> float | None:
@@ -62,6 +65,8 @@ def figures(
         "turns": len(turns),
         "failed_turns": sum(t.error is not None for t in turns),
         "underruns": sum(t.underruns for t in turns),
+        "server_late_frames": sum(t.late_frames or 0 for t in turns),
+        "max_gap_ms": max((t.max_gap_ms for t in turns), default=0.0),
         "appliance": {
             "rss_after_warmup_mib": warm[0].rss_mib,
             "rss_max_mib": max(s.rss_mib for s in samples),
