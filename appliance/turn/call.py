@@ -186,17 +186,12 @@ class Call:
     def _on_vad(self, e: VADEvent) -> None:
         pad = self._cfg.speech_pad_ms * SAMPLE_RATE // 1000
         self._quiet_since = self.clock()
-        finished_sentence = self._turn_end.sentence_done() if e.kind == "speech_resume" else None
+        finished_sentence = e.kind == "speech_resume" and self._turn_end.sentence_done()
         if e.kind != "silence_start":
             self._turn_end.drop()  # a new utterance, the officer went on, or the turn is over
         if e.kind == "speech_start":
             assert self.engine.asr is not None
-            listening = Listening(
-                self.engine.asr,
-                self.spawn,
-                segments=self._cfg.asr_segments,
-                ends_sentence=self._turn_end.ends_sentence,
-            )
+            listening = Listening(self.engine.asr, self.spawn, segments=self._cfg.asr_segments)
             self._utt = _Speaking(start=e.utterance_start, voiced=e.sample, listening=listening)
             self._utt.timeline.mark("speech_start", self._sample_monotonic(e.sample))
         elif self._utt is None:
@@ -208,8 +203,7 @@ class Call:
             utt.asr_started = time.monotonic()
             self._turn_end.ask(self._audio.slice(utt.start, self._audio.end), guess)
         elif e.kind == "speech_resume":
-            # The officer went on: after a finished sentence, its pass holds the words so far
-            # (not known yet: its words decide once in).
+            # The officer went on: after a finished sentence, its pass holds the words so far.
             self._utt.listening.resume(keep=finished_sentence)
         elif e.kind == "speech_end":
             utt, self._utt = self._utt, None

@@ -117,18 +117,11 @@ class TurnEnd:
             self._pause = None  # one verdict a pause: the silence decides the rest
         return bool(verdict)
 
-    def sentence_done(self) -> bool | None:
-        """Whether the pause's check heard a finished sentence (the officer went on after it:
-        "Take your time. | I'm staying right here."); None while it is not in."""
+    def sentence_done(self) -> bool:
+        """Whether the pause's check, if it is in, heard a finished sentence (the officer went on
+        after it: "Take your time. | I'm staying right here.")."""
         verdict = self._verdict()
-        if verdict is None:
-            return None
-        return verdict and _closes(self._words())
-
-    def ends_sentence(self, text: str) -> bool:
-        """Whether words end a finished sentence: a closing mark, no word a sentence goes on
-        after, and lines that officers end there (the words-end model)."""
-        return _closes(text) and not open_ended(text) and self._words_end.logit(text) >= 0.0
+        return bool(verdict) and self._words().rstrip().endswith((".", "?", "!"))
 
     def _words(self) -> str:
         words = self._pause.words if self._pause is not None else None
@@ -160,11 +153,6 @@ class TurnEnd:
             "turn end p=%.3f score=%.2f open=%s: %s", probability, score, open_ended(text), complete
         )
         return complete
-
-
-def _closes(text: str) -> bool:
-    """Whether the words end on a sentence's closing mark."""
-    return text.rstrip().endswith((".", "?", "!"))
 
 
 def _logit(p: float) -> float:

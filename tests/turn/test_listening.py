@@ -1,6 +1,5 @@
 """ASR while the officer speaks: a finished sentence before a pause is kept, only the rest is new;
-after a pause mid-sentence the next pass takes the utterance whole. A pass the officer went on
-after before it was in is kept or dropped by its own words."""
+after a pause mid-sentence the next pass takes the utterance whole."""
 
 from __future__ import annotations
 
@@ -15,7 +14,6 @@ from appliance.audio.frames import SAMPLE_RATE
 from appliance.engine import Engine
 from appliance.inference.asr import Transcription
 from appliance.settings import Settings
-from appliance.turn.endpoint import TurnEnd
 from appliance.turn.listening import Listening
 from benchmarks.asr_window import word_errors
 from benchmarks.cut_in_set import AlignedVoice
@@ -49,48 +47,36 @@ class Recorder:
         return asyncio.ensure_future(coro)
 
 
-@pytest.mark.parametrize(
-    ("segments", "keep", "first"),
-    [
-        (True, True, "Take your time."),
-        (True, False, "Take your time."),
-        (False, True, "Take your time."),
-        (True, None, "Take your time."),  # not in at the resume: its words say kept
-        (True, None, "If you could just"),  # … and here dropped: the sentence goes on
-    ],
-)
+@pytest.mark.parametrize(("segments", "keep"), [(True, True), (True, False), (False, True)])
 async def test_only_the_stretch_after_a_finished_sentence_is_new(
     engine: Engine,
     voice: AlignedVoice,
     segments: bool,
-    keep: bool | None,
-    first: str,
+    keep: bool,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    second = "I'm staying right here with you."
+    first, second = "Take your time.", "I'm staying right here with you."
     a, b = voice.speak(first)[0], voice.speak(second)[0]
     pause = np.zeros(SAMPLE_RATE // 2, dtype=np.float32)
     audio = np.concatenate([a, pause, b, pause])
     recorder = Recorder(engine)
     monkeypatch.setattr(recorder.asr, "transcribe", recorder.spy)
-    ends = TurnEnd(engine).ends_sentence
-    listening = Listening(recorder.asr, recorder.spawn, segments=segments, ends_sentence=ends)
+    listening = Listening(recorder.asr, recorder.spawn, segments=segments)
 
     def clip(lo: int, hi: int) -> np.ndarray:
         return audio[lo:hi]
 
     kept = listening.pause(clip, 0, len(a), PAD)
-    assert not kept.done()
-    listening.resume(keep=keep)  # the officer went on after the first part
+    listening.resume(keep=keep)  # the officer went on after the first sentence
     end = len(a) + len(pause) + len(b)
     final = listening.pause(clip, 0, end, PAD)
     assert listening.at(end) is final and listening.at(end - 1) is None
     heard = await final
     assert word_errors(f"{first} {second}", heard.text) <= 1, heard
-    if segments and keep is not False and ends(first):
+    if segments and keep:
         assert word_errors(first, (await kept).text) <= 1
         # the second pass heard the second sentence, not the whole utterance again
         assert recorder.lengths[-1] < (len(pause) + len(b) + PAD) / SAMPLE_RATE + 0.01
     else:
-        assert kept.cancelled() or keep is None  # a pass not in yet runs on, then is dropped
+        assert kept.cancelled()
         assert recorder.lengths[-1] >= (end + PAD) / SAMPLE_RATE - 0.01
