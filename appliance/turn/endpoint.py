@@ -14,13 +14,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-import re
 from dataclasses import dataclass
 
 from appliance.audio.frames import SAMPLE_RATE, FloatPCM
 from appliance.engine import Engine
 from appliance.inference.asr import Transcription
-from appliance.turn.words_end import bundled
+from appliance.turn.words_end import bundled, words_of
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +47,6 @@ OPEN_PAIRS = frozenset(
     | {"give you", "want you", "need you", "ask you"}
 )
 OPEN_MARKS = ("...", "…", ",", "-", "—", ";", ":")
-_WORD = re.compile(r"[a-z']+")
 
 
 def open_ended(text: str) -> bool:
@@ -57,7 +55,7 @@ def open_ended(text: str) -> bool:
     text = text.strip()
     if text.endswith(OPEN_MARKS):
         return True
-    words = _WORD.findall(text.lower().replace("’", "'"))
+    words = words_of(text)
     if len(words) < 2:
         return False
     if words[-1] in QUESTION_ENDS and text.endswith("?"):
