@@ -13,6 +13,7 @@ from appliance.audio.frames import Int16PCM
 RATE = 48_000
 FRAME = 960  # 20 ms at 48 kHz
 _TIME_BASE = fractions.Fraction(1, RATE)
+LATE_S = 0.020  # a frame released this much after its due time leaves a gap the client hears
 
 
 class FramePacer:
@@ -30,10 +31,11 @@ class FramePacer:
             self._start = now
         else:
             self.pts += FRAME
-            wait = self._start + self.pts / RATE - now
-            if wait > 0:
-                await asyncio.sleep(wait)
-            elif wait < -0.020:
+            due = self._start + self.pts / RATE
+            if due > now:
+                await asyncio.sleep(due - now)
+            # Late on waking counts too: a loop busy past the due time holds the frame back.
+            if time.monotonic() - due > LATE_S:
                 self.late_frames += 1
         return self.pts
 
