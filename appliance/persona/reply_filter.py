@@ -12,6 +12,9 @@ from appliance.persona.vocabulary import SUBJECT
 
 MAX_SENTENCES = 3
 MAX_CHARS = 240
+# The first line may be a clause this long or longer ("I'm having a tough day,"): voiced while
+# the model writes the rest of its sentence.
+FIRST_CLAUSE_CHARS = 16
 
 _DIRECTIONS = re.compile(r"\*[^*]*\*|\[[^\]]*\]|\([^)]*\)|<[^>]*>")
 _UNCLOSED = re.compile(r"[(\[<*].*$|^[^(\[<]*[)\]>]")
@@ -86,6 +89,7 @@ class ReplyFilter:
         max_sentences: int = MAX_SENTENCES,
         max_chars: int = MAX_CHARS,
         fallback: str | None = None,
+        first_clause_chars: int = FIRST_CLAUSE_CHARS,
     ) -> None:
         self._scenario = scenario
         self._fallback_line = fallback  # said when nothing passes (the authored line, if given)
@@ -93,10 +97,11 @@ class ReplyFilter:
         self._stage = stage
         self._max_sentences = max_sentences
         self._max_chars = max_chars
-        self._stream = SentenceStream()
+        self._stream = SentenceStream(first_clause_chars=first_clause_chars)
         self._router = LabelRouter(scenario, speaker)
         self._spoken: dict[str, list[str]] = {}
         self._full: set[str] = set()
+        self._dropped_open = False  # the last piece was dropped and its sentence goes on
 
     @property
     def done(self) -> bool:
@@ -124,11 +129,18 @@ class ReplyFilter:
     def _accept(self, sentences: list[str]) -> list[SpokenLine]:
         out: list[SpokenLine] = []
         for raw in sentences:
+            rest_of_dropped, self._dropped_open = self._dropped_open, False
             routed = self._router.route(raw)
             if routed is None or routed.speaker in self._full:
                 continue
             text = clean_sentence(routed.text)
-            if not text or (routed.speaker == SUBJECT and _ASSISTANT.search(text)):
+            if (
+                rest_of_dropped
+                or not text
+                or (routed.speaker == SUBJECT and _ASSISTANT.search(text))
+            ):
+                # A sentence goes whole: the rest of a dropped first clause goes with it.
+                self._dropped_open = not is_complete(raw)
                 continue
             said = self._spoken.setdefault(routed.speaker, [])
             if said and sum(len(s) + 1 for s in said) + len(text) > self._max_chars:

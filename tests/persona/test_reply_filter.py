@@ -51,6 +51,19 @@ def test_at_most_three_sentences(overpass: Scenario) -> None:
     assert f.done and f.finish() == []
 
 
+def test_the_first_line_may_be_a_clause_and_a_dropped_clause_takes_its_sentence(
+    overpass: Scenario,
+) -> None:
+    raw = "I've been out here all night, and nobody came. They left me. Stop it."
+    assert texts(overpass, raw) == [
+        "I've been out here all night,",
+        "and nobody came.",
+        "They left me.",
+    ]
+    raw = "As an AI language model, I will not pretend to be him. Stay back."
+    assert texts(overpass, raw) == ["Stay back."]
+
+
 def test_overlong_reply_is_cut_at_a_sentence_boundary(overpass: Scenario) -> None:
     first = "I have been standing here for hours and nobody even stopped their car to look."
     raw = f"{first} {first} {first}"

@@ -62,3 +62,34 @@ def test_stream_and_whole_text_agree() -> None:
 def test_is_complete() -> None:
     assert is_complete("Stay back.") and is_complete('He said "no!"') and is_complete("Why?")
     assert not is_complete("I went to the")
+
+
+def test_the_first_piece_may_end_at_a_clause_so_its_voice_starts_sooner() -> None:
+    text = "I've had a really long day, and I'm not talking to you. Go away, please, just go."
+    stream = SentenceStream(first_clause_chars=16)
+    pieces = [text[i : i + 4] for i in range(0, len(text), 4)]
+    streamed = [s for p in pieces for s in stream.feed(p)] + stream.flush()
+    assert (
+        streamed
+        == split_sentences(text, first_clause_chars=16)
+        == [
+            "I've had a really long day,",
+            "and I'm not talking to you.",
+            "Go away, please, just go.",  # only the first piece: later sentences stay whole
+        ]
+    )
+    assert split_sentences(text) == [
+        "I've had a really long day, and I'm not talking to you.",
+        "Go away, please, just go.",
+    ]
+
+
+def test_a_first_clause_is_never_cut_short_inside_a_direction_or_after_a_label() -> None:
+    assert split_sentences("No, no. Fine.", first_clause_chars=16) == ["No, no.", "Fine."]
+    assert split_sentences("*shakes head, slowly, twice* No way, man.", first_clause_chars=16) == [
+        "*shakes head, slowly, twice* No way,",
+        "man.",
+    ]
+    assert split_sentences("CLINICIAN: Hello there Jordan.", first_clause_chars=5) == [
+        "CLINICIAN: Hello there Jordan."
+    ]
