@@ -114,6 +114,8 @@ class LLMSection(_Section):
     port: int = Field(default=8091, ge=1, le=65535)
     context_tokens: int = Field(default=2048, ge=256)
     threads: int = Field(default=2, ge=1, le=256)
+    # llama.cpp: threads that read the prompt (a batch; all at once, then idle); None: ``threads``.
+    batch_threads: int | None = Field(default=None, ge=1, le=256)
     # llama.cpp: RAM for saved prompt states (each session's conversation so far), so sessions
     # sharing one server do not re-read each other's prompts; 0: off. vLLM caches prefixes itself.
     prompt_cache_mib: int = Field(default=512, ge=0, le=65536)

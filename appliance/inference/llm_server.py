@@ -89,7 +89,7 @@ def server_command(cfg: LLMSection, model: Path | None) -> list[str]:
             "--n_threads",
             str(cfg.threads),
             "--n_threads_batch",
-            str(cfg.threads),
+            str(cfg.batch_threads or cfg.threads),
             # Logits of the last token only: the server's default (all) computes and keeps a
             # vocabulary-wide row per prompt token, in every saved state; only logprobs need it.
             "--logits_all",

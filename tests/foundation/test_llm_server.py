@@ -113,6 +113,16 @@ def test_prompt_cache_is_sized_from_the_settings(settings: Settings) -> None:
     assert "--cache" not in off and "--cache_size" not in off
 
 
+def test_the_prompt_is_read_by_its_own_thread_count(settings: Settings) -> None:
+    def threads(cmd: list[str]) -> tuple[str, str]:
+        return cmd[cmd.index("--n_threads") + 1], cmd[cmd.index("--n_threads_batch") + 1]
+
+    unset = section(settings, threads=1, batch_threads=None)
+    assert threads(server_command(unset, bundled_llm())) == ("1", "1")
+    batch = section(settings, threads=1, batch_threads=2)
+    assert threads(server_command(batch, bundled_llm())) == ("1", "2")
+
+
 def child_environ(pid: int) -> list[bytes]:
     return Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
 
