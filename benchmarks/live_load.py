@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from appliance.turn.events import BargeIn, TurnTiming
 from benchmarks.utterances import Utterance, UtteranceSet
@@ -95,13 +96,24 @@ class LevelResult:
     barge_ins: list[BargeInRecord]
 
 
+def _arrivals(frames: Sequence[FrameLevel], first_at: float, last_at: float) -> npt.NDArray[Any]:
+    return np.array([f.at for f in frames if first_at <= f.at <= last_at])
+
+
 def reply_gaps(frames: Sequence[FrameLevel], first_at: float, last_at: float) -> tuple[int, float]:
     """Underruns (gaps over 40 ms) and the largest gap (ms) between reply frames received."""
-    times = np.array([f.at for f in frames if first_at <= f.at <= last_at])
+    times = _arrivals(frames, first_at, last_at)
     if len(times) < 2:
         return 0, 0.0
     gaps = np.diff(times)
     return int(np.sum(gaps > UNDERRUN_GAP_S)), round(float(gaps.max()) * 1000.0, 1)
+
+
+def underrun_offsets(frames: Sequence[FrameLevel], first_at: float, last_at: float) -> list[float]:
+    """Where each underrun ended, in ms after the reply's first frame (to place its cause)."""
+    times = _arrivals(frames, first_at, last_at)
+    over = np.flatnonzero(np.diff(times) > UNDERRUN_GAP_S) + 1
+    return [round(float(times[i] - first_at) * 1000.0, 1) for i in over]
 
 
 def voiced_ms_between(frames: Sequence[FrameLevel], start: float, end: float) -> float:

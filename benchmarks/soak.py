@@ -23,7 +23,7 @@ from appliance.inference.models import resolve_models
 from appliance.settings import load_settings
 from benchmarks.appliance_process import ApplianceProcess, isolated_env
 from benchmarks.devices import pair_devices
-from benchmarks.live_load import SCENARIOS, late_frames, reply_gaps
+from benchmarks.live_load import SCENARIOS, late_frames, reply_gaps, underrun_offsets
 from benchmarks.machine import load_average, machine_info
 from benchmarks.process_stats import llm_child, sample
 from benchmarks.soak_report import Sample, Turn, as_json, draw, figures
@@ -114,6 +114,7 @@ async def _turn(
         gaps,
         max_gap_ms=widest,
         late_frames=None if late is None else late - late_before,
+        underrun_at_ms=underrun_offsets(client.frames, reply.first_frame_at, reply.last_frame_at),
     )
 
 

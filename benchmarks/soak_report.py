@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,7 @@ class Turn:
     error: str | None = None
     max_gap_ms: float = 0.0
     late_frames: int | None = None
+    underrun_at_ms: list[float] = field(default_factory=list)  # after the reply's first frame
 
 
 def _p95(values: list[float]) -> float | None:

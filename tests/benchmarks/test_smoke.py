@@ -13,7 +13,7 @@ from benchmarks.budgets import check_budgets, load_budgets
 from benchmarks.cut_ins import Heard
 from benchmarks.cut_ins import budget as cut_in_budget
 from benchmarks.cut_ins import summarize as summarize_cut_ins
-from benchmarks.live_load import reply_gaps
+from benchmarks.live_load import reply_gaps, underrun_offsets
 from benchmarks.summary import ROWS
 from headset_client.latency import FrameLevel
 
@@ -56,6 +56,7 @@ def test_gaps_between_reply_frames_count_as_underruns() -> None:
     frames = [FrameLevel(t, -20.0, i * 960, 960) for i, t in enumerate(at)]
     assert reply_gaps(frames, 0.0, 0.15) == (1, 70.0)
     assert reply_gaps(frames, 0.11, 0.15) == (0, 20.0)
+    assert underrun_offsets(frames, 0.0, 0.15) == [110.0]  # it ended 110 ms into the reply
 
 
 def test_budgets_are_read_per_profile_and_checked() -> None:
