@@ -15,6 +15,7 @@ _SOFT_BREAKS = (", ", "; ", ": ", " - ", " \u2014 ")
 # Where a reply's first piece may end early so its voice starts sooner; not ": ", which ends a
 # speaker's label ("CLINICIAN: ...").
 _CLAUSE_BREAKS = (", ", "; ", " - ", " \u2014 ")
+_CLAUSE_FOLLOW = 12  # characters of the same sentence that must follow a first clause
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
@@ -109,7 +110,9 @@ class SentenceStream:
             if cut is None and len(self._buf) > self._soft_max:
                 cut = _soft_cut(self._buf, self._soft_max)
             if self._first_clause and (clause := _clause(self._buf, self._first_clause)):
-                cut = clause if cut is None else min(cut, clause)
+                # Only where the sentence goes on past it: "I'm right here, Sam." stays whole.
+                if (len(self._buf) if cut is None else cut) - clause >= _CLAUSE_FOLLOW:
+                    cut = clause
             if cut is None:
                 break
             sentence, self._buf = self._buf[:cut].strip(), self._buf[cut:]

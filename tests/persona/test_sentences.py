@@ -86,10 +86,18 @@ def test_the_first_piece_may_end_at_a_clause_so_its_voice_starts_sooner() -> Non
 
 def test_a_first_clause_is_never_cut_short_inside_a_direction_or_after_a_label() -> None:
     assert split_sentences("No, no. Fine.", first_clause_chars=16) == ["No, no.", "Fine."]
-    assert split_sentences("*shakes head, slowly, twice* No way, man.", first_clause_chars=16) == [
+    text = "*shakes head, slowly, twice* No way, man, you are not coming in here."
+    assert split_sentences(text, first_clause_chars=16) == [
         "*shakes head, slowly, twice* No way,",
-        "man.",
+        "man, you are not coming in here.",
     ]
     assert split_sentences("CLINICIAN: Hello there Jordan.", first_clause_chars=5) == [
         "CLINICIAN: Hello there Jordan."
+    ]
+    # A short tail stays with its sentence, streamed or whole.
+    stream = SentenceStream(first_clause_chars=16)
+    assert stream.feed("I'm right here with you, Sam") == []
+    assert stream.feed(". Okay?") == ["I'm right here with you, Sam."]
+    assert split_sentences("I'm right here with you, Sam.", first_clause_chars=16) == [
+        "I'm right here with you, Sam."
     ]
