@@ -82,6 +82,7 @@ def test_finished_sentences_score_above_sentences_cut_mid_way(
         ("Okay.", False),
         ("Can you help me?", False),
         ("How long has it been like this?", False),  # a question closed on "this"
+        ("Can you tell me what's been going on?", True),  # "… for you lately?"
         ("Tell me more about.", True),  # … but not a statement
         ("", False),
     ],
