@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
+from appliance.dialogue.analysis import UtteranceAnalyzer, default_analyzer
 from appliance.persona.scenario import SCENARIO_DIR, Scenario, load_scenario
 
 SCENARIO_IDS = (
@@ -26,6 +27,12 @@ SCENARIO_IDS = (
     "traffic_stop_filming",
     "veteran_parked_car",
 )
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> UtteranceAnalyzer:
+    """The process-wide utterance analyzer (loaded once)."""
+    return default_analyzer()
 
 
 @pytest.fixture(params=SCENARIO_IDS)

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import pytest
-
-from appliance.dialogue.analysis import UtteranceAnalyzer, default_analyzer
+from appliance.dialogue.analysis import UtteranceAnalyzer
 from appliance.persona.scenario import Scenario
 from appliance.persona.state import PersonaState
 from appliance.persona.subject import PersonaEngine
@@ -21,11 +19,6 @@ from tests.persona.officer_scripts import (
     TURN_GAP_S,
     Line,
 )
-
-
-@pytest.fixture(scope="module")
-def analyzer() -> UtteranceAnalyzer:
-    return default_analyzer()
 
 
 def play(

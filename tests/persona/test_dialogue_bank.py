@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from appliance.dialogue.analysis import UtteranceAnalyzer, default_analyzer
+from appliance.dialogue.analysis import UtteranceAnalyzer
 from appliance.errors import ScenarioError
 from appliance.persona.lines import FALLBACK, Choice, Heard, LineChooser, officer_name
 from appliance.persona.scenario import Scenario, load_scenario_file
@@ -101,11 +101,6 @@ def card_with(bank: dict[str, Any]) -> dict[str, Any]:
     data = raw_card("overpass_voices")
     data["dialogue"] = bank
     return data
-
-
-@pytest.fixture(scope="module")
-def analyzer() -> UtteranceAnalyzer:
-    return default_analyzer()
 
 
 @pytest.fixture

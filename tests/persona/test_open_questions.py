@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from appliance.dialogue.analysis import UtteranceAnalyzer, default_analyzer
+from appliance.dialogue.analysis import UtteranceAnalyzer
 from appliance.persona.lines import Heard, LineChooser
 from appliance.persona.scenario import Scenario, list_scenarios
 from appliance.persona.vocabulary import SUBJECT
@@ -23,11 +23,6 @@ CARDS = [
     and s.dialogue is not None
     and any(t.id == "whats_going_on" for t in s.dialogue.characters[SUBJECT].topics)
 ]
-
-
-@pytest.fixture(scope="module")
-def analyzer() -> UtteranceAnalyzer:
-    return default_analyzer()
 
 
 @pytest.mark.parametrize("card", CARDS, ids=lambda s: s.id)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
-from appliance.dialogue.analysis import UtteranceAnalyzer, default_analyzer
+from appliance.dialogue.analysis import UtteranceAnalyzer
 from appliance.persona.scenario import Scenario
 from appliance.persona.subject import PersonaEngine
 from tests.persona.officer_scripts import GOOD_FEATURES, TURN_GAP_S
@@ -21,11 +19,6 @@ KIND = (
     "It sounds like tonight has been really hard.",
     "Would you like to sit down here, or would you rather stay where you are?",
 )
-
-
-@pytest.fixture(scope="module")
-def analyzer() -> UtteranceAnalyzer:
-    return default_analyzer()
 
 
 def levels(scenario: Scenario, analyzer: UtteranceAnalyzer, lines: tuple[str, ...]) -> list[float]:
