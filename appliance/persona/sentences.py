@@ -14,7 +14,7 @@ _ABBREVIATIONS = frozenset(
 _SOFT_BREAKS = (", ", "; ", ": ", " - ", " \u2014 ")
 # Where a reply's first piece may end early so its voice starts sooner; not ": ", which ends a
 # speaker's label ("CLINICIAN: ...").
-_CLAUSE_BREAKS = (", ", "; ", " - ", " \u2014 ")
+_CLAUSE_BREAKS = tuple(b for b in _SOFT_BREAKS if b != ": ")
 _CLAUSE_FOLLOW = 12  # characters of the same sentence that must follow a first clause
 
 
