@@ -59,7 +59,7 @@ class Engine:
         self.speech: SpeechCache | None = None  # authored lines' audio, synthesized ahead
         self.turn_end: TurnEndModel | None = None  # None: off, or not loaded yet
         self.voice = settings.persona.voice  # who speaks for the subject: "authored" or "llm"
-        self.vad_thread = ModelThread("vad")
+        self.vad_thread = ModelThread("vad", nice=0)  # every inbound frame: as urgent as the loop
         self.analysis_thread = ModelThread("analysis")
         self.turn_end_thread = ModelThread("turn-end")
         self._errors: dict[str, str] = {}

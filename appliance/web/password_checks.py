@@ -11,18 +11,16 @@ a second or two at worst; a flood costs the appliance at most one check a second
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import os
-import threading
 from concurrent.futures import ThreadPoolExecutor
 
+from appliance.inference.executor import lower_priority
 from appliance.records.passwords import verify_password
 from appliance.web.http_errors import TooManyAttempts
 
 MAX_PENDING = 4  # admitted checks waiting behind the running one
 MIN_INTERVAL_S = 1.0  # between the starts of two checks
 BUSY_RETRY_S = 5
-NICE = 19  # a live session's threads run at 0: they win the CPU whenever they want it
+NICE = 19  # steps below a live session's loop: it wins the CPU whenever it wants it
 
 
 class LoginsBusy(TooManyAttempts):
@@ -31,18 +29,15 @@ class LoginsBusy(TooManyAttempts):
     code = "logins_busy"
 
 
-def _lower_priority() -> None:
-    """Lower this thread's CPU priority (Linux: per thread; threads it starts inherit it)."""
-    with contextlib.suppress(AttributeError, OSError):  # not Linux, or not allowed: run as is
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICE)
-
-
 class PasswordChecks:
     """Verify passwords off the event loop: one at a time, paced, ``pending`` more waiting."""
 
     def __init__(self, pending: int = MAX_PENDING, min_interval_s: float = MIN_INTERVAL_S) -> None:
         self._executor = ThreadPoolExecutor(
-            max_workers=1, thread_name_prefix="password-check", initializer=_lower_priority
+            max_workers=1,
+            thread_name_prefix="password-check",
+            initializer=lower_priority,
+            initargs=(NICE,),
         )
         self._admitted = 0
         self._limit = 1 + pending
