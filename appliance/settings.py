@@ -66,6 +66,8 @@ class TurnSection(_Section):
     turn_end_words_weight: float = Field(default=1.5, ge=0.0, le=10.0)
     speech_pad_ms: int = Field(default=96, ge=0, le=1000)
     speculative_asr_ms: int = Field(default=160, ge=0, le=3000)
+    # Ask the turn-end model this long into a pause (it hears the silence too).
+    turn_end_listen_ms: int = Field(default=300, ge=0, le=3000)
     # Keep the transcript of a finished sentence the officer goes on after, so at the turn's end
     # only what follows it is transcribed (false: the whole utterance at each pause).
     asr_segments: bool = True
@@ -77,6 +79,12 @@ class TurnSection(_Section):
             raise ValueError(
                 f"turn_end_silence_ms ({self.turn_end_silence_ms}) must not exceed min_silence_ms"
                 f" ({self.min_silence_ms}), the longest silence inside a turn"
+            )
+        if not self.speculative_asr_ms <= self.turn_end_listen_ms <= self.min_silence_ms:
+            raise ValueError(
+                f"turn_end_listen_ms ({self.turn_end_listen_ms}) must lie between"
+                f" speculative_asr_ms ({self.speculative_asr_ms}), when the words of a pause are"
+                f" first heard, and min_silence_ms ({self.min_silence_ms})"
             )
         return self
 

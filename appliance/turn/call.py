@@ -43,6 +43,7 @@ class _Speaking:
     listening: Listening
     timeline: TurnTimeline = field(default_factory=TurnTimeline)
     asr_started: float | None = None  # when the latest speculative pass began
+    judged_pause: int | None = None  # where the pause the turn-end model was asked about began
     interrupted: bool = False  # the officer barged in on the subject with this utterance
 
 
@@ -73,6 +74,7 @@ class Call:
         self._cfg = engine.settings.turn
         self._endpointer = Endpointer(engine.vad.stream(), self._cfg)
         self._turn_end = TurnEnd(engine)
+        self._judge_after = self._cfg.turn_end_listen_ms * SAMPLE_RATE // 1000
         self._audio = UtteranceBuffer(keep_samples=SAMPLE_RATE * 30)
         self._utt: _Speaking | None = None
         self._arrival = (0, 0.0)  # (stream position, monotonic time) of the latest inbound audio
@@ -170,6 +172,8 @@ class Call:
             self._on_vad(event)
         pause = self._endpointer.pause_from
         silence = None if pause is None else self._endpointer.position - pause
+        if self._utt is not None and pause is not None and silence is not None:
+            self._judge(self._utt, pause, silence)
         if self._utt is not None and self._turn_end.finished(silence):
             end = self._endpointer.end_turn()  # the officer finished: no need to wait longer
             if end is not None:
@@ -201,7 +205,6 @@ class Call:
             guess = utt.listening.pause(self._audio.slice, utt.start, e.sample, pad)
             guess.add_done_callback(partial(self._partial, voiced=utt.voiced))
             utt.asr_started = time.monotonic()
-            self._turn_end.ask(self._audio.slice(utt.start, self._audio.end), guess)
         elif e.kind == "speech_resume":
             # The officer went on: after a finished sentence, its pass holds the words so far.
             self._utt.listening.resume(keep=finished_sentence)
@@ -222,6 +225,16 @@ class Call:
                 utt.timeline.mark("asr_start", utt.asr_started)
             backchannel = self.subject_busy and not utt.interrupted
             self.spawn(self._officer_turn(heard, utt.timeline, keep, backchannel), "officer-turn")
+
+    def _judge(self, utt: _Speaking, pause: int, silence: int) -> None:
+        """Once the pause has lasted ``turn_end_listen_ms``, ask the turn-end model about the
+        utterance so far, the silence included: its verdict on a finished line firms up with the
+        silence after it ("It sounds like you've had a really rough night.": 0.14 with 150 ms,
+        0.87 with 300 ms), so asked too early it doubts a finished officer."""
+        if utt.judged_pause != pause and silence >= self._judge_after:
+            utt.judged_pause = pause
+            audio = self._audio.slice(utt.start, self._audio.end)
+            self._turn_end.ask(audio, utt.listening.pending)
 
     def _partial(self, guess: asyncio.Task[Transcription], voiced: int) -> None:
         """Caption the speculative transcript now; ``transcript.final`` confirms or replaces it."""

@@ -49,6 +49,7 @@ def test_settings_are_immutable() -> None:
         ("[turn]\nturn_end_threshold = 1.0\n", "turn.turn_end_threshold:"),
         ("[turn]\nturn_end_silence_ms = 10\n", "turn.turn_end_silence_ms:"),
         ("[turn]\nmin_silence_ms = 300\nturn_end_silence_ms = 400\n", "must not exceed"),
+        ("[turn]\nspeculative_asr_ms = 400\n", "turn_end_listen_ms (300) must lie between"),
         ("[models]\nturn_end_threads = 0\n", "models.turn_end_threads:"),
         ('[llm]\nmode = "external"\n', "llm.url"),
         ('[appliance]\nprofile = "quantum"\n', "appliance.profile: unknown profile"),

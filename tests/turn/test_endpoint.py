@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from appliance.audio.frames import SAMPLE_RATE, FloatPCM
+from appliance.audio.vad import CHUNK
 from appliance.engine import Engine
 from appliance.persona.scenario import load_scenario
 from appliance.settings import Settings
@@ -44,17 +45,21 @@ def patient(engine: Engine) -> Engine:
     return view
 
 
-async def talk(engine: Engine, audio: FloatPCM) -> list[Event]:
-    """Feed ``audio`` then 3.5 s of silence in 20 ms frames at real time; the events sent."""
+def conversation(engine: Engine) -> Conversation:
+    """A fresh conversation on the overpass card."""
     assert engine.analyzer is not None
-    events: list[Event] = []
-    conversation = Conversation(
+    return Conversation(
         load_scenario("overpass_voices"),
         engine.analyzer,
         session_id="s-endpoint",
         officer={"id": "o-1", "name": "Officer Test"},
     )
-    call = Call(engine, conversation, BufferOutput(), events.append, time.monotonic, print)
+
+
+async def talk(engine: Engine, audio: FloatPCM) -> list[Event]:
+    """Feed ``audio`` then 3.5 s of silence in 20 ms frames at real time; the events sent."""
+    events: list[Event] = []
+    call = Call(engine, conversation(engine), BufferOutput(), events.append, time.monotonic, print)
     stream = np.concatenate([audio, np.zeros(SAMPLE_RATE * 7 // 2, dtype=np.float32)])
     start = time.monotonic()
     try:
@@ -102,7 +107,8 @@ async def verdict(engine: Engine, audio: FloatPCM) -> tuple[bool, bool]:
     heard a finished sentence, which it must when it ends the turn)."""
     assert engine.asr is not None
     check = TurnEnd(engine)
-    silence = np.zeros(SAMPLE_RATE // 5, dtype=np.float32)
+    listen_ms = engine.settings.turn.turn_end_listen_ms  # the silence the model hears
+    silence = np.zeros(SAMPLE_RATE * listen_ms // 1000, dtype=np.float32)
     words = asyncio.ensure_future(engine.asr.transcribe(audio))
     check.ask(np.concatenate([audio, silence]), words)
     await check.settle()
@@ -139,3 +145,38 @@ async def test_the_check_after_a_finished_sentence_says_done(
     engine: Engine, voice: AlignedVoice, line: str
 ) -> None:
     assert await verdict(engine, voice.speak(line)[0]) == (True, True)
+
+
+async def test_the_model_is_asked_once_a_pause_with_the_silence_it_needs(
+    engine: Engine, voice: AlignedVoice
+) -> None:
+    """Asked at ``turn_end_listen_ms`` into the pause, not when its words are first heard: the
+    audio it judges ends that far past where the silence began."""
+    call = Call(
+        engine, conversation(engine), BufferOutput(), lambda _e: None, time.monotonic, print
+    )
+    asked: list[tuple[int, int | None, int]] = []  # audio length, pause start, stream position
+    ask = call._turn_end.ask
+
+    def spy(audio: FloatPCM, words: asyncio.Future[object] | None) -> None:
+        endpointer = call._endpointer
+        asked.append((len(audio), endpointer.pause_from, endpointer.position))
+        assert words is not None  # the pause's words are on their way
+        ask(audio, words)  # type: ignore[arg-type]
+
+    call._turn_end.ask = spy  # type: ignore[method-assign]
+    lead = np.zeros(SAMPLE_RATE // 2, dtype=np.float32)
+    audio = np.concatenate([lead, voice.speak("Thank you for talking with me.")[0]])
+    stream = np.concatenate([audio, np.zeros(SAMPLE_RATE * 3 // 2, dtype=np.float32)])
+    try:
+        for i in range(0, len(stream), FRAME):
+            await call.feed(stream[i : i + FRAME])
+            await asyncio.sleep(0.005)
+    finally:
+        await call.close()
+    assert len(asked) == 1, asked
+    length, pause, position = asked[0]
+    listen = engine.settings.turn.turn_end_listen_ms * SAMPLE_RATE // 1000
+    assert pause is not None and position - pause >= listen
+    assert position - pause < listen + CHUNK + FRAME  # the first frame that reached it
+    assert length >= position - pause  # the silence is in what it judged
