@@ -23,6 +23,7 @@ from appliance.inference.models import resolve_models
 from appliance.settings import load_settings
 from benchmarks.appliance_process import ApplianceProcess, isolated_env
 from benchmarks.devices import pair_devices
+from benchmarks.gc_pauses import GcPauses
 from benchmarks.live_load import SCENARIOS, late_frames, reply_gaps, underrun_offsets
 from benchmarks.machine import load_average, machine_info
 from benchmarks.process_stats import llm_child, sample
@@ -33,6 +34,8 @@ from headset_client.client import TurnError
 from headset_client.signalling import SignallingError
 
 REPO = Path(__file__).resolve().parent.parent
+GC = GcPauses()  # this process's collections, matched with each underrun
+UNDERRUN_WINDOW_S = 0.1  # a stall this long before a late frame arrived can have delayed it
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -107,6 +110,8 @@ async def _turn(
         return Turn(round(time.monotonic() - t0, 1), index, None, 0, str(exc)[:200])
     gaps, widest = reply_gaps(client.frames, reply.first_frame_at, reply.last_frame_at)
     late = late_frames(reply)
+    ends = underrun_offsets(client.frames, reply.first_frame_at, reply.last_frame_at)
+    at = [reply.first_frame_at + ms / 1000.0 for ms in ends]
     return Turn(
         round(time.monotonic() - t0, 1),
         index,
@@ -114,7 +119,8 @@ async def _turn(
         gaps,
         max_gap_ms=widest,
         late_frames=None if late is None else late - late_before,
-        underrun_at_ms=underrun_offsets(client.frames, reply.first_frame_at, reply.last_frame_at),
+        underrun_at_ms=ends,
+        client_gc_ms=[GC.longest_within(end - UNDERRUN_WINDOW_S, end) for end in at],
     )
 
 
@@ -135,12 +141,13 @@ async def soak(args: argparse.Namespace) -> dict[str, object]:
             watch = asyncio.create_task(sampler(proc.pid, args.interval, t0, samples))
             deadline = t0 + args.minutes * 60
             try:
-                per = await asyncio.gather(
-                    *(
-                        officer(proc.url, i, tokens[i], lines, deadline, t0, args.pause)
-                        for i in range(args.sessions)
+                with GC:
+                    per = await asyncio.gather(
+                        *(
+                            officer(proc.url, i, tokens[i], lines, deadline, t0, args.pause)
+                            for i in range(args.sessions)
+                        )
                     )
-                )
             finally:
                 watch.cancel()
                 await asyncio.gather(watch, return_exceptions=True)

@@ -38,6 +38,8 @@ class Turn:
     max_gap_ms: float = 0.0
     late_frames: int | None = None
     underrun_at_ms: list[float] = field(default_factory=list)  # after the reply's first frame
+    # The measuring process's longest garbage collection in the 100 ms before each underrun ended.
+    client_gc_ms: list[float] = field(default_factory=list)
 
 
 def _p95(values: list[float]) -> float | None:
@@ -68,6 +70,7 @@ def figures(
         "underruns": sum(t.underruns for t in turns),
         "server_late_frames": sum(t.late_frames or 0 for t in turns),
         "max_gap_ms": max((t.max_gap_ms for t in turns), default=0.0),
+        "underruns_in_client_gc": sum(ms >= 10.0 for t in turns for ms in t.client_gc_ms),
         "appliance": {
             "rss_after_warmup_mib": warm[0].rss_mib,
             "rss_max_mib": max(s.rss_mib for s in samples),
