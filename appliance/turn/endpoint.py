@@ -1,12 +1,13 @@
 """When the officer's turn is over: the silence, the turn-end model and the words so far.
 
-At each pause inside an utterance (the endpointer's ``silence_start``) the call asks the turn-end
-model about the audio so far while the speculative ASR transcribes it. Once the pause has lasted
-``[turn] turn_end_silence_ms``, the voice and the words together say the officer finished (the
-model's log-odds plus ``turn_end_words_weight`` times those of the words-end model, against
-``turn_end_threshold``) and the words do not stop where a sentence goes on ("I want to …"), the
-turn ends; otherwise the endpointer ends it after ``min_silence_ms``, the longest silence a turn
-may hold.
+At each pause inside an utterance the speculative ASR starts on the audio so far (the
+endpointer's ``silence_start``), and once the pause has lasted ``[turn] turn_end_listen_ms`` the
+call asks the turn-end model about that audio, the silence included. When both are in and the
+pause has lasted ``turn_end_silence_ms``, the voice and the words together say the officer
+finished (the model's log-odds plus ``turn_end_words_weight`` times those of the words-end
+model, against ``turn_end_threshold``) and the words do not stop where a sentence goes on ("I
+want to …"), the turn ends; otherwise the endpointer ends it after ``min_silence_ms``, the
+longest silence a turn may hold.
 """
 
 from __future__ import annotations
@@ -87,7 +88,8 @@ class TurnEnd:
         self.probability: float | None = None  # the model's latest verdict
 
     def ask(self, audio: FloatPCM, words: asyncio.Future[Transcription] | None) -> None:
-        """A pause began: judge ``audio`` (the utterance so far); ``words`` is its transcription."""
+        """Judge ``audio`` (the utterance so far, the pause's silence included); ``words`` is the
+        pause's transcription."""
         self.drop()
         if self._model is not None:
             model = asyncio.ensure_future(self._thread.call(self._model.probability, audio))
