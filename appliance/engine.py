@@ -175,8 +175,9 @@ class Engine:
             turn = self.settings.turn
             return StageHealth(
                 "ready",
-                f"{self.turn_end.path.name}: ends a turn after {turn.turn_end_silence_ms} ms of"
-                f" silence when finished, else after {turn.min_silence_ms} ms",
+                f"{self.turn_end.path.name}: asked {turn.turn_end_listen_ms} ms into a pause;"
+                f" ends a turn after {max(turn.turn_end_silence_ms, turn.turn_end_listen_ms)} ms"
+                f" of silence when finished, else after {turn.min_silence_ms} ms",
             )
         return state
 
